@@ -1,0 +1,7 @@
+"""python -m newsreader"""
+
+import sys
+
+from newsreader.cli import main
+
+sys.exit(main())

@@ -1,0 +1,173 @@
+"""Chinese text layout: line breaking by terminal cells, and unwrapping source lines.
+
+:func:`wrap` breaks text into lines of at most ``width`` cells: between any two Han
+characters, at spaces between Latin words, never before closing punctuation
+(，。、」）！？ …) and never after opening punctuation (「（《 …). Widths are counted
+in terminal cells (a Han character is two).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Han, kana, hangul, CJK symbols and fullwidth forms: characters that may break on either side.
+CJK_CHARS = (
+    "\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3130-\u318f\u31a0-\u31ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+)
+_CJK = re.compile(f"[{CJK_CHARS}]")
+
+# Kinsoku: no line may start with these ...
+NO_START = set("，。、．・：；！？」』）》〉】〕〗〙〛’”…‥〜ー～ゝゞヽヾ々〻,.;:!?)]}%°·」﹂")
+# ... and none may end with these.
+NO_END = set("「『（《〈【〔〖〘〚‘“([{$£¥﹁")
+
+# Whitespace (and tags) between two CJK characters that holds a newline: a wrapped source line.
+_SOURCE_WRAP = re.compile(f"(?<=[{CJK_CHARS}])((?:\\s|<[^<>]*>)*?\\n(?:\\s|<[^<>]*>)*)(?=[{CJK_CHARS}])")
+_SPACE_ONLY = re.compile(r"\s+")
+
+
+def is_cjk(char: str) -> bool:
+    """True for a Han, kana, hangul or fullwidth character."""
+    return bool(_CJK.match(char))
+
+
+def unwrap_source_lines(html: str) -> str:
+    """Drop the whitespace of wrapped source lines between CJK characters (tags kept).
+
+    HTML collapses a newline to a space; between two Chinese characters that space
+    is spurious. A single space typed on one line is kept: authors use it as a separator.
+    """
+    if "\n" not in html:
+        return html
+    return _SOURCE_WRAP.sub(lambda m: _SPACE_ONLY.sub("", m.group(1)), html)
+
+
+@lru_cache(maxsize=65536)
+def char_width(char: str) -> int:
+    """Cells a character takes in a terminal: 2 for wide and fullwidth, 0 for combining."""
+    if unicodedata.combining(char) or char in "\u200b\u200c\u200d":
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def cell_len(text: str) -> int:
+    """The width of ``text`` in terminal cells."""
+    return sum(char_width(c) for c in text)
+
+
+def _tokens(text: str) -> list[str]:
+    """Split into unbreakable pieces: each CJK char alone, Latin words whole, spaces alone."""
+    tokens: list[str] = []
+    word = ""
+    for char in text:
+        if char == " ":
+            if word:
+                tokens.append(word)
+                word = ""
+            tokens.append(" ")
+        elif is_cjk(char) or char in NO_START or char in NO_END:
+            if word:
+                tokens.append(word)
+                word = ""
+            tokens.append(char)
+        else:
+            word += char
+    if word:
+        tokens.append(word)
+    return _glue(tokens)
+
+
+def _glue(tokens: list[str]) -> list[str]:
+    """Join tokens that must not be separated: closing punctuation to what precedes it,
+    opening punctuation to what follows."""
+    glued: list[str] = []
+    pending_open = ""
+    for token in tokens:
+        if token == " ":
+            if pending_open:
+                pending_open += token
+                continue
+            glued.append(token)
+            continue
+        if all(c in NO_END for c in token):
+            pending_open += token
+            continue
+        token = pending_open + token
+        pending_open = ""
+        if glued and glued[-1] != " " and token[0] in NO_START:
+            glued[-1] += token
+        else:
+            glued.append(token)
+    if pending_open:
+        glued.append(pending_open)
+    return glued
+
+
+def _split_long(token: str, width: int) -> list[str]:
+    """Cut a piece wider than a whole line into line-sized parts (last resort)."""
+    parts: list[str] = []
+    current, used = "", 0
+    for char in token:
+        w = char_width(char)
+        if used + w > width and current:
+            parts.append(current)
+            current, used = "", 0
+        current += char
+        used += w
+    if current:
+        parts.append(current)
+    return parts
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Break one paragraph into lines of at most ``width`` cells, CJK rules applied.
+
+    Newlines in ``text`` are hard breaks. Spaces at the ends of lines are dropped.
+    """
+    width = max(width, 2)
+    lines: list[str] = []
+    for hard_line in text.split("\n"):
+        current, used = "", 0
+        for token in _tokens(hard_line):
+            w = cell_len(token)
+            if token == " ":
+                if current:
+                    current += token
+                    used += w
+                continue
+            if used + w > width and current.strip():
+                lines.append(current.rstrip(" "))
+                current, used = "", 0
+            if w > width:
+                pieces = _split_long(token, width)
+                lines.extend(pieces[:-1])
+                token = pieces[-1]
+                w = cell_len(token)
+            current += token
+            used += w
+        lines.append(current.rstrip(" "))
+    return lines
+
+
+def truncate(text: str, width: int, ellipsis: str = "…") -> str:
+    """Cut ``text`` to at most ``width`` cells, ending in an ellipsis when cut."""
+    if cell_len(text) <= width:
+        return text
+    out, used = "", 0
+    limit = width - cell_len(ellipsis)
+    for char in text:
+        w = char_width(char)
+        if used + w > limit:
+            break
+        out += char
+        used += w
+    return out + ellipsis
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` cut or padded with spaces to exactly ``width`` cells."""
+    text = truncate(text, width)
+    return text + " " * (width - cell_len(text))

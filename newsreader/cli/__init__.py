@@ -1,0 +1,161 @@
+"""The command line: argparse over the headless core. The app is imported only to open it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from newsreader import __version__
+from newsreader.cli.commands import (
+    CommandError, Exit, cmd_export, cmd_index, cmd_list, cmd_outlets, cmd_search, cmd_show, cmd_sources,
+    cmd_star,
+)
+
+DESCRIPTION = """\
+A terminal reader for archives of Chinese-language news (DW, Epoch Times, RFI, NYT Chinese, …).
+Run without a command to open the reader app. Every command that reads indexes first when the
+remembered sources changed; with no source given yet, the bundled sample of five articles is used."""
+
+EPILOG = """\
+examples:
+  newsreader                                  open the app
+  newsreader index ~/archive                  index a folder (remembered as a source)
+  newsreader list --outlet dw --since 2023-10-01
+  newsreader show 3f2a --script simplified | less
+  newsreader search 习近平 --json              finds 習近平 too
+  newsreader export --outlet rfi > rfi.jsonl
+
+ID is an article id or any unique prefix of it. S (--script) is original, simplified or
+traditional (s, t, zh-Hans, zh-Hant). Exit status: 0 ok, 1 not found / nothing matched, 2 usage."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        """Print one line and exit 2."""
+        print(f"{self.prog}: {message} (see '{self.prog} --help')", file=sys.stderr)
+        raise SystemExit(Exit.USAGE)
+
+
+def _filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--outlet", metavar="O", help="only this outlet (key or name)")
+    parser.add_argument("--since", metavar="YYYY-MM-DD", help="published on or after this local date")
+    parser.add_argument("--until", metavar="YYYY-MM-DD", help="published on or before this local date")
+
+
+def _script(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--script", metavar="S", default="original",
+                        help="original (default), simplified or traditional (s, t, zh-Hans, zh-Hant)")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    parser = Parser(prog="newsreader", description=DESCRIPTION, epilog=EPILOG,
+                    formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    index = commands.add_parser("index", help="index files/folders (remembered as sources); none: re-index sources",
+                                description="Index archive files and folders (recursively) into the cache. "
+                                "Given PATHs are remembered as sources; without PATH every remembered source "
+                                "is re-indexed, reading only files whose size or time changed.")
+    index.add_argument("paths", nargs="*", metavar="PATH")
+
+    sources = commands.add_parser("sources", help="list (or forget) the remembered sources")
+    sources.add_argument("--remove", metavar="PATH", help="forget this source")
+
+    list_ = commands.add_parser("list", help="list articles, newest first")
+    _filters(list_)
+    list_.add_argument("--limit", type=_positive, metavar="N", help="at most N articles")
+    list_.add_argument("--starred", action="store_true", help="only starred articles")
+    list_.add_argument("--unread", action="store_true", help="only unread articles")
+    list_.add_argument("--json", action="store_true", help="a JSON list instead of a table")
+    _script(list_)
+
+    show = commands.add_parser("show", help="print one article")
+    show.add_argument("id", metavar="ID")
+    _script(show)
+    show.add_argument("--format", choices=("text", "markdown", "json"), default="text",
+                      help="text (default), markdown or json")
+
+    search = commands.add_parser("search", help="search titles and text in either script")
+    search.add_argument("query", metavar="QUERY")
+    search.add_argument("--outlet", metavar="O", help="only this outlet (key or name)")
+    search.add_argument("--limit", type=_positive, metavar="N", default=50, help="at most N results (50)")
+    search.add_argument("--json", action="store_true", help="a JSON list with snippets")
+    _script(search)
+
+    export = commands.add_parser("export", help="every matching article as JSON, one object a line")
+    _filters(export)
+    _script(export)
+
+    for name, verb in (("star", "keep"), ("unstar", "stop keeping")):
+        star = commands.add_parser(name, help=f"{verb} an article (the app's s key)")
+        star.add_argument("id", metavar="ID")
+
+    outlets = commands.add_parser("outlets", help="the outlets in the cache, with counts")
+    outlets.add_argument("--json", action="store_true", help="a JSON list")
+    return parser
+
+
+HANDLERS = {
+    "index": cmd_index, "sources": cmd_sources, "list": cmd_list, "show": cmd_show, "search": cmd_search,
+    "export": cmd_export, "star": cmd_star, "unstar": cmd_star, "outlets": cmd_outlets,
+}
+
+
+def _run(args: argparse.Namespace) -> int:
+    from newsreader import config
+    from newsreader.store import schema
+    from newsreader.store.library import Library
+
+    settings = config.load()
+    for problem in settings.problems:
+        print(f"newsreader: {problem}", file=sys.stderr)
+    library = Library()
+    try:
+        try:
+            return HANDLERS[args.command](args, library, settings)
+        except Exception as error:
+            if not schema.is_corruption(error):
+                raise
+            library.rebuild(str(error))
+            return HANDLERS[args.command](args, library, settings)
+    finally:
+        library.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``newsreader`` command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from newsreader.tui.run import run_app
+
+        return run_app()
+    try:
+        return _run(args)
+    except CommandError as error:
+        print(f"newsreader: {error}", file=sys.stderr)
+        return error.code
+    except KeyboardInterrupt:
+        print("newsreader: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return Exit.OK
+    except OSError as error:
+        print(f"newsreader: {error.strerror or error}", file=sys.stderr)
+        return Exit.NOT_FOUND

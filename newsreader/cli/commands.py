@@ -1,0 +1,239 @@
+"""One function per command. Each takes the parsed arguments and an open Library and
+returns an exit code; errors are raised as :class:`CommandError` and printed by the caller."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import date
+
+from newsreader import paths
+from newsreader.cli import output
+from newsreader.cli.output import shown
+from newsreader.config import Settings
+from newsreader.model import View
+from newsreader.store.library import Library, resolve_outlet, source_path
+
+
+class Exit:
+    """Exit codes: the CLI's output is an API."""
+
+    OK = 0
+    NOT_FOUND = 1
+    USAGE = 2
+
+
+class CommandError(Exception):
+    """A one-line error for stderr, with its exit code."""
+
+    def __init__(self, message: str, code: int = Exit.NOT_FOUND) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _report(path: str, reason: str) -> None:
+    print(f"newsreader: {shown(path)}: {shown(reason)}", file=sys.stderr)
+
+
+def ensure_indexed(library: Library) -> None:
+    """Index first if the cache is empty or the sources changed (progress on a terminal)."""
+    update, stop = output.progress_bar("indexing")
+    try:
+        library.ensure_indexed(progress=update, report=_report)
+    finally:
+        stop()
+
+
+def cmd_index(args: argparse.Namespace, library: Library, settings: Settings) -> int:
+    """index [PATH ...]"""
+    for path in args.paths:
+        if not os.path.exists(path):
+            raise CommandError(f"{shown(path)}: no such file or folder", Exit.NOT_FOUND)
+    started = time.monotonic()
+    update, stop = output.progress_bar("indexing")
+    if _busy():
+        print("newsreader: waiting for another index run to finish…", file=sys.stderr)
+    try:
+        result = library.index(args.paths or None, progress=update, report=_report)
+    finally:
+        stop()
+    assert result is not None
+    seconds = time.monotonic() - started
+    print(f"newsreader: {result.seen} files, {result.parsed} read ({result.skipped_unchanged} unchanged): "
+          f"{result.articles_added} articles added, {result.articles_updated} updated, "
+          f"{result.articles_removed} removed, {len(result.failed)} files not read; "
+          f"{library.count()} articles in the cache ({seconds:.1f} s)", file=sys.stderr)
+    if result.parsed and len(result.failed) == result.parsed and not result.skipped_unchanged:
+        return Exit.NOT_FOUND
+    if result.seen == 0 and args.paths:
+        raise CommandError("no files found in " + ", ".join(shown(p) for p in args.paths))
+    return Exit.OK
+
+
+def _busy() -> bool:
+    from newsreader.store.indexer import IndexLock
+
+    lock = IndexLock(paths.index_lock())
+    if lock.acquire(blocking=False):
+        lock.release()
+        return False
+    return True
+
+
+def cmd_sources(args: argparse.Namespace, library: Library, settings: Settings) -> int:
+    """sources [--remove PATH]"""
+    if args.remove:
+        if not library.state.remove_source(source_path(args.remove)):
+            raise CommandError(f"{shown(args.remove)} is not a remembered source")
+        print(f"forgot {shown(source_path(args.remove))}; its articles leave the cache at the next index",
+              file=sys.stderr)
+        return Exit.OK
+    remembered = library.state.sources()
+    if not remembered:
+        print(f"{paths.bundled_seeds()}  (the bundled sample: no source given yet; "
+              "add one with 'newsreader index PATH')")
+        return Exit.OK
+    for path in remembered:
+        print(shown(path))
+    return Exit.OK
+
+
+def _date(text: str | None, flag: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"{flag} takes a date as YYYY-MM-DD, not {shown(text)!r}", Exit.USAGE) from None
+
+
+def _view(text: str) -> View:
+    try:
+        return View.parse(text)
+    except ValueError as error:
+        raise CommandError(str(error), Exit.USAGE) from None
+
+
+def _filters(args: argparse.Namespace) -> dict:
+    return {
+        "outlet": resolve_outlet(args.outlet) if args.outlet else None,
+        "since": _date(args.since, "--since"),
+        "until": _date(args.until, "--until"),
+    }
+
+
+def cmd_list(args: argparse.Namespace, library: Library, settings: Settings) -> int:
+    """list [--outlet O] [--since D] [--until D] [--limit N] [--starred] [--unread] [--json]"""
+    ensure_indexed(library)
+    items = library.listings(**_filters(args), limit=args.limit, starred=args.starred, unread=args.unread)
+    if args.json:
+        output.write_json([i.to_json() for i in items])
+    else:
+        output.listing_table(items, _view(args.script), settings.traditional, sys.stdout)
+    if not items:
+        if not args.json:
+            print("newsreader: no articles match", file=sys.stderr)
+        return Exit.NOT_FOUND
+    return Exit.OK
+
+
+def _resolve(library: Library, prefix: str) -> str:
+    from newsreader.store.library import Ambiguous, NotFound
+
+    try:
+        return library.resolve(prefix)
+    except NotFound as error:
+        raise CommandError(str(error), Exit.NOT_FOUND) from None
+    except Ambiguous as error:
+        raise CommandError(str(error), Exit.USAGE) from None
+
+
+def cmd_show(args: argparse.Namespace, library: Library, settings: Settings) -> int:
+    """show ID [--script S] [--format text|markdown|json]"""
+    ensure_indexed(library)
+    view = _view(args.script)
+    detail = library.article(_resolve(library, args.id))
+    if args.format == "json":
+        output.write_json(output.detail_json(detail, view, settings.traditional))
+    elif args.format == "markdown":
+        data = output.detail_json(detail, view, settings.traditional)
+        head = f"# {data['title']}\n\n{data['outlet_name']} · {output.local_time(detail.listing.published)}"
+        head += f" · {data['author']}" if data["author"] else ""
+        head += f"\n\n<{detail.listing.url}>\n\n" if detail.listing.url else "\n\n"
+        sys.stdout.write(output.shown_line(head + data["body"]))
+    else:
+        wrap = min(output.width(), 100) if output.is_terminal(sys.stdout) else None
+        sys.stdout.write(output.article_text(detail, view, settings.traditional, wrap))
+    return Exit.OK
+
+
+def cmd_export(args: argparse.Namespace, library: Library, settings: Settings) -> int:
+    """export [--outlet O] [--since D] [--until D] [--script S]: one JSON object a line."""
+    ensure_indexed(library)
+    view = _view(args.script)
+    items = library.listings(**_filters(args))
+    for item in items:
+        output.write_json(output.detail_json(library.article(item.id), view, settings.traditional), lines=True)
+    if not items:
+        print("newsreader: no articles match", file=sys.stderr)
+        return Exit.NOT_FOUND
+    return Exit.OK
+
+
+def cmd_star(args: argparse.Namespace, library: Library, settings: Settings) -> int:
+    """star ID / unstar ID"""
+    ensure_indexed(library)
+    article_id = _resolve(library, args.id)
+    starred = args.command == "star"
+    library.set_starred(article_id, starred)
+    listing = library.listing(article_id)
+    print(f"{'starred' if starred else 'unstarred'} {article_id[:10]}  {shown(listing.title)}")
+    return Exit.OK
+
+
+def cmd_outlets(args: argparse.Namespace, library: Library, settings: Settings) -> int:
+    """outlets [--json]"""
+    ensure_indexed(library)
+    from newsreader import outlets as table
+
+    counts = library.outlet_counts()
+    if args.json:
+        output.write_json([{
+            "key": c.key, "name": c.name(), "name_simplified": table.get(c.key).name_hans,
+            "name_traditional": table.get(c.key).name_hant, "count": c.count, "unread": c.unread,
+            "newest": output.iso(c.newest),
+        } for c in counts])
+    else:
+        key_width = max((len(c.key) for c in counts), default=0)
+        for c in counts:
+            newest = c.newest.astimezone().strftime("%Y-%m-%d") if c.newest else "undated"
+            print(f"{c.key.ljust(key_width)}  {c.count:>6}  {newest}  {shown(c.name())}")
+    if not counts:
+        return Exit.NOT_FOUND
+    return Exit.OK
+
+
+def cmd_search(args: argparse.Namespace, library: Library, settings: Settings) -> int:
+    """search QUERY [--outlet O] [--limit N] [--json]"""
+    ensure_indexed(library)
+    view = _view(args.script)
+    hits = library.search(args.query, outlet=resolve_outlet(args.outlet) if args.outlet else None,
+                          limit=args.limit)
+    if args.json:
+        from newsreader import script
+
+        output.write_json([{**h.listing.to_json(), "title": script.convert(h.listing.title, view, settings.traditional),
+                            "snippet": script.convert(h.snippet, view, settings.traditional),
+                            "in_title": h.in_title} for h in hits])
+    else:
+        from newsreader import script
+
+        for hit in hits:
+            output.listing_table([hit.listing], view, settings.traditional, sys.stdout)
+            print("            " + shown(script.convert(hit.snippet, view, settings.traditional)))
+    if not hits:
+        print(f"newsreader: nothing matches {shown(args.query)!r}", file=sys.stderr)
+        return Exit.NOT_FOUND
+    return Exit.OK

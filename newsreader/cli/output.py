@@ -1,0 +1,170 @@
+"""How commands write: plain UTF-8 to pipes, a little colour on a terminal, JSON as an API.
+
+Nothing here imports Textual. Rich is imported only when writing to a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from collections.abc import Iterable
+from datetime import datetime
+from typing import IO, Any
+
+from newsreader import cjk, render, script
+from newsreader.model import View
+from newsreader.safetext import clean
+from newsreader.store.records import Detail, Listing, iso
+
+
+def is_terminal(stream: IO[str]) -> bool:
+    """Whether ``stream`` is an interactive terminal (colour, width, progress)."""
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def width() -> int:
+    """The terminal's width in cells."""
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+def shown(text: str) -> str:
+    """Any text about to reach a terminal: control characters removed (paths, messages)."""
+    return clean(text).replace("\n", " ")
+
+
+def local_time(moment: datetime | None, with_zone: bool = True) -> str:
+    """A UTC time in the user's local zone: ``2023-10-31 22:00 CET``."""
+    if moment is None:
+        return "undated"
+    local = moment.astimezone()
+    return local.strftime("%Y-%m-%d %H:%M %Z" if with_zone else "%Y-%m-%d %H:%M").strip()
+
+
+def write_json(obj: Any, stream: IO[str] = sys.stdout, *, lines: bool = False) -> None:
+    """UTF-8 JSON (no ``\\u`` escapes); ``lines`` writes one compact object per line."""
+    if lines:
+        stream.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
+    else:
+        stream.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+def listing_table(items: Iterable[Listing], view: View, variant: str, stream: IO[str]) -> None:
+    """The aligned table of ``list``: id prefix, local date, outlet, title (starred marked)."""
+    items = list(items)
+    if not items:
+        return
+    outlet_width = max(cjk.cell_len(i.outlet) for i in items)
+    term = is_terminal(stream)
+    room = width() - (10 + 2 + 10 + 2 + outlet_width + 2 + 2) if term else 0
+    for item in items:
+        day = item.published.astimezone().strftime("%Y-%m-%d") if item.published else "undated   "
+        title = script.convert(item.title, view, variant)
+        mark = "★ " if item.starred else ("  " if term else "")
+        if term and room > 10:
+            title = cjk.truncate(title, room)
+        line = f"{item.id[:10]}  {day}  {cjk.pad(item.outlet, outlet_width)}  {mark}{shown(title)}"
+        stream.write(line.rstrip() + "\n")
+
+
+def detail_json(detail: Detail, view: View, variant: str) -> dict:
+    """The fields of ``show --format json`` and of each ``export`` line."""
+    def conv(text: str) -> str:
+        return script.convert(text, view, variant)
+
+    data = detail.listing.to_json()
+    data["title"] = conv(data["title"])
+    data["outlet_name"] = detail.listing.outlet_name(view)
+    data.update({
+        "author": conv(detail.author),
+        "category": conv(detail.category),
+        "summary": conv(detail.summary),
+        "keywords": [conv(k) for k in detail.keywords],
+        "body": script.convert_markdown(render.markdown(detail.body_html, detail.media), view, variant),
+        "media": [{"kind": m.kind, "url": m.url, "caption": conv(m.caption),
+                   **({"duration": m.duration} if m.duration is not None else {}),
+                   **({"hls": m.hls_url} if m.hls_url else {})} for m in detail.media],
+        "links": [{"text": conv(link.text), "url": link.url} for link in detail.links],
+        "script": detail.script,
+        "sources": detail.sources,
+    })
+    data["published"] = iso(detail.listing.published)
+    return data
+
+
+def article_text(detail: Detail, view: View, variant: str, wrap_width: int | None) -> str:
+    """The article as plain text: title, outlet, date, URL, body, then numbered media and links."""
+    def conv(text: str) -> str:
+        return script.convert(text, view, variant)
+
+    def block(text: str) -> list[str]:
+        if not wrap_width:
+            return [text]
+        return cjk.wrap(text, wrap_width)
+
+    listing = detail.listing
+    out: list[str] = []
+    out.extend(block(conv(listing.title)))
+    meta = [listing.outlet_name(view), local_time(listing.published)]
+    if detail.author:
+        meta.append(conv(detail.author))
+    out.append(" · ".join(meta))
+    if listing.url:
+        out.append(listing.url)
+    out.append("")
+    if detail.summary:
+        out.extend(block(conv(detail.summary)))
+        out.append("")
+    body = conv(render.plain(detail.text, detail.media))
+    for paragraph in body.split("\n\n"):
+        if paragraph.strip():
+            out.extend(block(paragraph))
+            out.append("")
+    refs = render.references(detail.media, detail.links)
+    if refs:
+        out.append("Media and links")
+        for number, kind, url, text in refs:
+            label = kind if kind != "link" else "link"
+            if kind in ("video", "audio"):
+                item = detail.media[number - 1]
+                if item.duration is not None:
+                    label += f" {render.duration_text(item.duration)}"
+            line = f"[{number}] {label}: {url}"
+            if text:
+                line += f"  {conv(text)}"
+            out.extend(block(line))
+    return "\n".join(shown_line(line) for line in out).rstrip() + "\n"
+
+
+def shown_line(line: str) -> str:
+    """One output line, control characters removed (tabs kept)."""
+    return clean(line)
+
+
+def progress_bar(label: str):
+    """A Rich progress bar on stderr for a terminal, as (update(done, total), stop()); else no-ops."""
+    if not is_terminal(sys.stderr) or os.environ.get("CI"):
+        return (lambda done, total: None), (lambda: None)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                   console=Console(stderr=True), transient=True)
+    task = bar.add_task(label, total=None)
+    started = [False]
+
+    def update(done: int, total: int) -> None:
+        if not started[0]:
+            bar.start()
+            started[0] = True
+        bar.update(task, completed=done, total=max(total, 1))
+
+    def stop() -> None:
+        if started[0]:
+            bar.stop()
+
+    return update, stop

@@ -1,0 +1,158 @@
+"""What every format's parser shares: dates, titles and turning parts into an Article."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from newsreader import outlets
+from newsreader.model import Article
+from newsreader.safetext import clean, clean_line, safe_url
+from newsreader.sources.htmlclean import clean_html
+
+EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(2200, 1, 1, tzinfo=timezone.utc)
+
+
+class ParseError(ValueError):
+    """A file that is not an article in any format we read; the message says why."""
+
+
+def plausible(moment: datetime | None) -> datetime | None:
+    """``moment`` in UTC when it is a date an article could have, else None."""
+    if moment is None:
+        return None
+    try:
+        moment = moment.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        return None
+    return moment if EARLIEST <= moment < LATEST else None
+
+
+def parse_time(value: object, zone: str = "UTC") -> datetime | None:
+    """An ISO 8601 time (``Z``, offsets, milliseconds, a space for ``T``) as UTC.
+
+    A time without an offset is read in ``zone``, the outlet's own time zone.
+    Anything unreadable or impossible gives None.
+    """
+    if not isinstance(value, (str, datetime)):
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        text = value.strip()
+        if not text:
+            return None
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    if moment.tzinfo is None:
+        try:
+            moment = moment.replace(tzinfo=ZoneInfo(zone))
+        except (KeyError, ValueError):
+            moment = moment.replace(tzinfo=timezone.utc)
+    return plausible(moment)
+
+
+def from_epoch_ms(value: str | int) -> datetime | None:
+    """A capture time in epoch milliseconds (or seconds) as UTC, if plausible."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    if number > 10**11:
+        number //= 1000
+    try:
+        return plausible(datetime.fromtimestamp(number, timezone.utc))
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+_SUFFIX = re.compile(r"^(?P<title>.+?)\s+[-–—|｜]\s+(?P<suffix>[^-–—|｜]{1,40})$")
+
+
+def strip_outlet_suffix(title: str, *names: str) -> str:
+    """Drop a `` - Outlet`` suffix that only repeats the outlet's name (or another given name)."""
+    match = _SUFFIX.match(title)
+    if not match:
+        return title
+    suffix = match.group("suffix").strip().casefold()
+    candidates = {n.strip().casefold() for n in names if n and n.strip()}
+    for n in list(candidates):
+        candidates.add(n.split(" ", 1)[-1])
+    return match.group("title").strip() if suffix in candidates else title
+
+
+_TRACKING = re.compile(r"^(utm_[a-z]+|source|smid|ref|ref_src|fbclid|gclid|spm)$", re.I)
+
+
+def canonical_url(url: str) -> str:
+    """The URL an article is known by: no fragment, no tracking parameters, tidy escapes."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    url = safe_url(url.strip())
+    if not url or url.startswith("mailto:"):
+        return ""
+    try:
+        parts = urlsplit(url)
+        query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
+        path = re.sub(r"%[0-9a-fA-F]{2}", lambda m: m.group(0).upper(), parts.path) or "/"
+        return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(query), ""))
+    except ValueError:
+        return ""
+
+
+def build(
+    *,
+    url: str,
+    title: str,
+    html: str,
+    source: str,
+    fmt: str,
+    published: datetime | None = None,
+    captured: datetime | None = None,
+    summary: str = "",
+    author: str = "",
+    category: str = "",
+    keywords: tuple[str, ...] = (),
+    outlet_hints: tuple[str, ...] = (),
+    extra_links: tuple = (),
+) -> Article:
+    """Assemble an Article: clean the body, settle the outlet, title and publication time.
+
+    Time precedence: the outlet's own time printed in the HTML (read in its time zone),
+    then ``published`` from the document's metadata, then the capture time.
+    """
+    url = canonical_url(url)
+    key = outlets.key_for(url, *outlet_hints)
+    outlet = outlets.get(key)
+    title = clean_line(title)
+    title = strip_outlet_suffix(title, outlet.name_hans, outlet.name_hant, outlet.key, *outlet_hints)
+    body = clean_html(html, title=title)
+    own = parse_time(body.own_time, outlet.timezone) if body.own_time else None
+    links = list(body.links)
+    seen = {link.url for link in links}
+    for link in extra_links:
+        if link.url not in seen:
+            links.append(link)
+            seen.add(link.url)
+    return Article(
+        url=url,
+        title=title or "(untitled)",
+        outlet=key,
+        published=own or published or captured,
+        body_html=body.html,
+        text=body.text,
+        summary=clean(summary).strip(),
+        author=clean_line(author or body.author),
+        category=clean_line(category),
+        keywords=tuple(clean_line(k) for k in keywords if clean_line(k)),
+        media=tuple(body.media),
+        links=tuple(links),
+        source=source,
+        format=fmt,
+    )

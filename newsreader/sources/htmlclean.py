@@ -1,0 +1,346 @@
+"""Outlet HTML → a clean article body: boilerplate dropped, media and links collected.
+
+One pass over the parse tree (selectolax/lexbor, iterative so deep nesting cannot
+overflow the stack) writes a small allow-listed HTML for Markdown rendering and, in
+step, the visible text for plain output and search. Each medium is replaced in place
+by a placeholder paragraph ``\\ue000N\\ue001 caption`` that renderers turn into
+``[Image N] caption``.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from newsreader import cjk
+from newsreader.model import Link, Media
+from newsreader.safetext import clean, clean_line, safe_url
+
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
+PLACEHOLDER = re.compile(f"{MARK_OPEN}(\\d+){MARK_CLOSE}")
+
+_DROP = frozenset({
+    "script", "style", "noscript", "template", "form", "button", "input", "select", "textarea",
+    "nav", "aside", "svg", "canvas", "head", "title", "meta", "link", "object", "embed", "map",
+    "-comment", "time", "address",
+})
+_BLOCK = frozenset({
+    "p", "div", "section", "article", "main", "header", "footer", "figure", "figcaption",
+    "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "li", "pre", "table", "tr",
+    "hr", "dl", "dt", "dd", "center",
+})
+# Allow-listed tags written to the clean HTML (everything else is unwrapped to its content).
+_KEEP = {
+    "p": "p", "div": "p", "section": "p", "article": "p", "main": "p", "center": "p", "figure": "p",
+    "figcaption": "p", "header": "p", "footer": "p", "dd": "p", "dt": "p", "dl": "p",
+    "h1": "h2", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h4", "h6": "h4",
+    "blockquote": "blockquote", "ul": "ul", "ol": "ol", "li": "li", "pre": "pre",
+    "strong": "strong", "b": "strong", "em": "em", "i": "em", "code": "code", "br": "br", "hr": "hr",
+    "table": "p", "tr": "p", "sup": "sup", "sub": "sub",
+}
+_SHARE_HOSTS = ("facebook.com/dialog", "facebook.com/sharer", "whatsapp", "x.com/intent",
+                "twitter.com/intent", "t.me/share", "telegram.me/share", "line.me", "weibo.com/share",
+                "linkedin.com/share", "reddit.com/submit", "mailto:?")
+_BOILERPLATE_TEXT = re.compile(r"^\s*(分享\s*[:：]?|Share\s*:?|获取更多RSS.*|獲取更多RSS.*|更多RSS.*)\s*$", re.S)
+_RFI_TIME = re.compile(r"^\s*(\d{2})/(\d{2})/(\d{4})\s*-\s*(\d{2}):(\d{2})\s*$")
+_MAIN_SELECTORS = ("[itemprop=articleBody]", ".entry-content", ".post-content", ".article-content",
+                   ".article-body", ".story-body")
+_LAZY_SRC = ("data-src", "data-original", "data-lazy-src", "data-actualsrc", "src")
+
+
+@dataclass
+class CleanBody:
+    """What the HTML of one article holds, cleaned."""
+
+    html: str
+    text: str
+    media: list[Media] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    own_time: str = ""  # the outlet's own printed time: ISO text or "dd/mm/yyyy HH:MM"
+    author: str = ""
+
+
+def unwrap_image_proxy(url: str) -> str:
+    """The original URL behind an image proxy (images.weserv.nl/?url=…, …/proxy?url=…)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if "weserv" in parts.netloc or parts.path.endswith(("/proxy", "/image-proxy")):
+        original = parse_qs(parts.query).get("url", [""])[0]
+        if original:
+            return original if "://" in original[:12] else "https://" + original.lstrip("/")
+    return url
+
+
+def _attr(node: LexborNode, name: str) -> str:
+    value = node.attributes.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def _image_url(node: LexborNode) -> str:
+    for name in _LAZY_SRC:
+        value = _attr(node, name).strip()
+        if value and not value.startswith("data:"):
+            return safe_url(unwrap_image_proxy(value))
+    srcset = _attr(node, "srcset") or _attr(node, "data-srcset")
+    if srcset:
+        return safe_url(unwrap_image_proxy(srcset.split(",")[-1].strip().split(" ")[0]))
+    return ""
+
+
+def _is_tiny(node: LexborNode) -> bool:
+    return _attr(node, "width") in ("0", "1") or _attr(node, "height") in ("0", "1")
+
+
+def _text_of(node: LexborNode) -> str:
+    return clean_line(node.text(deep=True) or "")
+
+
+class _Writer:
+    """Accumulates the clean HTML and the visible text of one body."""
+
+    def __init__(self) -> None:
+        self.html: list[str] = []
+        self.blocks: list[str] = []
+        self.line: list[str] = []
+        self.in_pre = 0
+
+    def text(self, value: str) -> None:
+        if not self.in_pre:
+            value = " ".join(value.split()) if value.strip() else (" " if value else "")
+            if value == " " and (not self.line or self.line[-1].endswith(" ")):
+                return
+        self.html.append(htmllib.escape(value, quote=False))
+        self.line.append(value)
+
+    def tag(self, markup: str) -> None:
+        self.html.append(markup)
+
+    def hard_break(self) -> None:
+        self.line.append("\n")
+
+    def end_block(self, prefix: str = "") -> None:
+        text = "".join(self.line)
+        text = "\n".join(part.strip() for part in text.split("\n")) if not self.in_pre else text.strip("\n")
+        if text.strip():
+            self.blocks.append(prefix + text.strip() if not self.in_pre else text)
+        self.line = []
+
+
+def _find_main(tree: LexborHTMLParser) -> LexborNode | None:
+    for selector in _MAIN_SELECTORS:
+        node = tree.css_first(selector)
+        if node is not None and _text_of(node):
+            return node
+    return tree.body
+
+
+def _own_time(root: LexborNode) -> str:
+    """Find and remove the outlet's printed time: RFI's date div or a <time datetime>."""
+    for div in root.css("div"):
+        if div.child is not None and div.child.tag == "-text" and div.child.next is None:
+            match = _RFI_TIME.match(div.text(deep=False) or "")
+            if match:
+                div.decompose()
+                day, month, year, hour, minute = match.groups()
+                return f"{year}-{month}-{day}T{hour}:{minute}:00"
+    for node in root.css("time"):
+        value = _attr(node, "datetime") or _attr(node, "pudate")
+        if value.strip():
+            return value.strip()
+    return ""
+
+
+def _is_share_link(href: str) -> bool:
+    return any(host in href for host in _SHARE_HOSTS)
+
+
+def _prune(root: LexborNode) -> None:
+    """Drop the boilerplate that selectors can find before the walk."""
+    for node in root.css("a"):
+        href = _attr(node, "href")
+        if _is_share_link(href) or (not _text_of(node) and node.css_first("img") is None):
+            node.decompose()
+    for node in root.css("[class*=share], [class*=social], .entry-meta, .entry-footer, .post-tags, "
+                         ".sharedaddy, .jp-relatedposts, .entry-author-wrapper, .byline, .cat-links, "
+                         ".page-header, .entry-header, .navigation__primary-inner, .sidebar"):
+        node.decompose()
+    for node in root.css("div, p, span, section"):
+        attrs = node.attributes
+        if any(str(key).startswith(("data-selfpromo", "data-v-")) for key in attrs):
+            node.decompose()
+            continue
+        if node.child is not None and node.css_first("img, video, iframe") is None:
+            if _BOILERPLATE_TEXT.match(node.text(deep=True) or "") and len(node.text(deep=True)) < 200:
+                node.decompose()
+
+
+def clean_html(source_html: str, *, title: str = "") -> CleanBody:
+    """Clean one article's HTML. ``title`` lets a heading that repeats it be dropped."""
+    source_html = cjk.unwrap_source_lines(source_html.replace(MARK_OPEN, "").replace(MARK_CLOSE, ""))
+    tree = LexborHTMLParser(source_html)
+    root = _find_main(tree)
+    if root is None:
+        return CleanBody(html="", text="")
+    own_time = _own_time(tree.root or root)
+    author = ""
+    address = tree.css_first("address")
+    if address is not None:
+        author = _text_of(address)
+    _prune(root)
+    return _Walk(title).run(root, own_time, author)
+
+
+class _Walk:
+    """The single iterative pass that writes clean HTML and text and collects media."""
+
+    def __init__(self, title: str) -> None:
+        self.title = clean_line(title)
+        self.out = _Writer()
+        self.media: list[Media] = []
+        self.links: dict[str, Link] = {}
+        self.list_depth = 0
+
+    def run(self, root: LexborNode, own_time: str, author: str) -> CleanBody:
+        stack: list[tuple[LexborNode, bool]] = [(root, False)]
+        while stack:
+            node, closing = stack.pop()
+            if closing:
+                self.close(node)
+                continue
+            if not self.open(node):
+                continue
+            stack.append((node, True))
+            children = []
+            child = node.child
+            while child is not None:
+                children.append(child)
+                child = child.next
+            stack.extend((c, False) for c in reversed(children))
+        self.out.end_block()
+        text = "\n\n".join(self.out.blocks)
+        return CleanBody(html="".join(self.out.html), text=text, media=self.media,
+                         links=list(self.links.values()), own_time=own_time, author=author)
+
+    def open(self, node: LexborNode) -> bool:
+        """Handle an opening; False when the node's children are not to be walked."""
+        tag = node.tag or ""
+        if tag == "-text":
+            value = node.text_content or ""
+            if value:
+                self.out.text(clean(value))
+            return False
+        if tag in _DROP or tag.startswith("-"):
+            return False
+        if tag in ("img", "figure", "video", "audio", "iframe", "picture") or (
+            tag == "blockquote" and "twitter-tweet" in _attr(node, "class")
+        ):
+            if self.medium(node, tag):
+                return False
+            if tag not in ("figure", "picture"):
+                return False
+        if tag in ("h1", "h2") and self.title and _text_of(node) == self.title:
+            return False
+        if tag in _BLOCK:
+            self.out.end_block()
+        if tag == "a":
+            href = safe_url(_attr(node, "href"))
+            text = _text_of(node)
+            if href and text:
+                self.links.setdefault(href, Link(text, href))
+                self.out.tag(f'<a href="{htmllib.escape(href)}">')
+                return True
+            return True
+        kept = _KEEP.get(tag)
+        if tag == "br":
+            self.out.tag("<br>")
+            self.out.hard_break()
+            return False
+        if tag == "hr":
+            self.out.tag("<hr>")
+            return False
+        if kept:
+            self.out.tag(f"<{kept}>")
+        if tag == "pre":
+            self.out.in_pre += 1
+        if tag in ("ul", "ol"):
+            self.list_depth += 1
+        return True
+
+    def close(self, node: LexborNode) -> None:
+        tag = node.tag or ""
+        if tag == "a":
+            if safe_url(_attr(node, "href")) and _text_of(node):
+                self.out.tag("</a>")
+            return
+        kept = _KEEP.get(tag)
+        if kept and tag not in ("br", "hr"):
+            self.out.tag(f"</{kept}>")
+        if tag in ("ul", "ol"):
+            self.list_depth -= 1
+        if tag in _BLOCK:
+            self.out.end_block("• " if tag == "li" else "")
+        if tag == "pre":
+            self.out.in_pre -= 1
+
+    def medium(self, node: LexborNode, tag: str) -> bool:
+        """Replace a medium by a placeholder; False if it holds nothing openable."""
+        caption = ""
+        found: Media | None = None
+        if tag in ("figure", "picture"):
+            img = node.css_first("img")
+            video = node.css_first("video")
+            caption_node = node.css_first("figcaption")
+            caption = _text_of(caption_node) if caption_node is not None else ""
+            inner = img or video
+            if inner is None:
+                return False
+            found = self._media_of(inner, inner.tag or "", caption)
+        else:
+            found = self._media_of(node, tag, "")
+        if found is None:
+            return False
+        self.out.end_block()
+        self.media.append(found)
+        number = len(self.media)
+        marker = f"{MARK_OPEN}{number}{MARK_CLOSE}"
+        self.out.tag(f"<p>{marker} {htmllib.escape(found.caption, quote=False)}</p>")
+        self.out.line.append(f"{marker} {found.caption}".rstrip())
+        self.out.end_block()
+        return True
+
+    def _media_of(self, node: LexborNode, tag: str, caption: str) -> Media | None:
+        if tag == "img":
+            url = _image_url(node)
+            if not url or _is_tiny(node):
+                return None
+            caption = caption or clean_line(_attr(node, "alt") or _attr(node, "title"))
+            return Media("image", url, caption)
+        if tag in ("video", "audio"):
+            sources = [_attr(node, "src")] + [_attr(s, "src") for s in node.css("source")]
+            urls = [safe_url(u) for u in sources if u]
+            urls = [u for u in urls if u]
+            hls = safe_url(_attr(node, "data-hls")) or next((u for u in urls if ".m3u8" in u), "")
+            mp4 = next((u for u in urls if ".m3u8" not in u), "")
+            if not (mp4 or hls):
+                return None
+            duration = _attr(node, "data-duration")
+            return Media("video" if tag == "video" else "audio", mp4 or hls,
+                         caption or clean_line(_attr(node, "title")),
+                         int(duration) if duration.isdigit() else None, hls,
+                         safe_url(_attr(node, "poster")))
+        if tag == "iframe":
+            url = safe_url(_attr(node, "src") or _attr(node, "data-src"))
+            return Media("embed", url, caption or clean_line(_attr(node, "title"))) if url else None
+        if tag == "blockquote":  # a tweet: its text, and the status link
+            anchors = [safe_url(_attr(a, "href")) for a in node.css("a")]
+            status = next((a for a in reversed(anchors) if "/status/" in a), "") or next(
+                (a for a in anchors if a), "")
+            text = _text_of(node)
+            return Media("embed", status, text) if status else None
+        return None

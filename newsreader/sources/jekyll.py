@@ -1,0 +1,111 @@
+"""Format 3: a Jekyll post — YAML front matter, then usually a feed-item wrapper, then HTML.
+
+Front matter in real archives is not always valid YAML (unquoted colons, stray
+quotes): when YAML refuses it, it is read line by line as ``key: value``.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from newsreader.model import Article
+from newsreader.sources import feeditem
+from newsreader.sources.common import ParseError, build, parse_time
+
+NAME = "jekyll"
+
+_FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+_LINE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)\s*:\s*(?P<value>.*?)\s*$")
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def recognises(text: str) -> bool:
+    """The file opens with a ``---`` front matter block."""
+    return bool(_FRONT.match(text[:65536]))
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+def lenient_front_matter(block: str) -> dict[str, Any]:
+    """``key: value`` lines, quotes stripped, ``[a, b]`` read as a list."""
+    data: dict[str, Any] = {}
+    for line in block.splitlines():
+        match = _LINE.match(line)
+        if not match:
+            continue
+        value = match.group("value")
+        if value.startswith("[") and value.endswith("]"):
+            data[match.group("key")] = [_unquote(v.strip()) for v in value[1:-1].split(",") if v.strip()]
+        else:
+            data[match.group("key")] = _unquote(value)
+    return data
+
+
+def front_matter(block: str) -> dict[str, Any]:
+    """The front matter as a dict: YAML where it is valid, else read leniently."""
+    try:
+        data = yaml.load(block, Loader=_Loader)  # noqa: S506 - a safe loader
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return lenient_front_matter(block)
+    return data if isinstance(data, dict) else lenient_front_matter(block)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_text(v) for v in value if v is not None)
+    return htmllib.unescape(str(value)).strip()
+
+
+def _time(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return parse_time(value if value.tzinfo else value.replace(tzinfo=timezone.utc))
+    return parse_time(_text(value))
+
+
+def parse(text: str, path: str) -> list[Article]:
+    """Read one Jekyll post."""
+    match = _FRONT.match(text)
+    if not match:
+        raise ParseError("no front matter")
+    meta = front_matter(match.group("yaml"))
+    rest = text[match.end():]
+    wrapper = feeditem.split(rest)
+    html = wrapper.html if wrapper else rest
+    url = _text(meta.get("from")) or _text(meta.get("url")) or _text(meta.get("link")) or (
+        wrapper.url if wrapper else "")
+    title = _text(meta.get("title")) or (wrapper.title if wrapper else "")
+    if not title and not html.strip():
+        raise ParseError("front matter with no title and no body")
+    tags = meta.get("tags") or []
+    categories = meta.get("categories") or []
+    hints = tuple(_text(v) for v in (
+        *(tags if isinstance(tags, list) else [tags]),
+        *(categories if isinstance(categories, list) else [categories]),
+        meta.get("author"),
+    ) if _text(v)) + (Path(path).parent.name,)
+    return [build(
+        url=url,
+        title=title,
+        html=html,
+        source=path,
+        fmt=NAME,
+        published=_time(meta.get("date")),
+        captured=wrapper.captured if wrapper else None,
+        summary=_text(meta.get("description") or meta.get("excerpt")),
+        author=_text(meta.get("author")),
+        category=_text(categories[0] if isinstance(categories, list) and categories else categories),
+        keywords=tuple(_text(t) for t in (tags if isinstance(tags, list) else [tags]) if _text(t)),
+        outlet_hints=hints,
+    )]

@@ -1,0 +1,338 @@
+"""Indexing: walk the sources, parse what changed on both cores, store it, drop what vanished.
+
+Incremental by each file's size and mtime. One article per canonical URL however many
+files hold it (all remembered in ``article_files``; the fullest copy is shown). Work is
+committed in batches, each file with its articles, so a kill loses at most a batch and
+the next run completes it. One process indexes at a time (a lock file); readers never wait.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import multiprocessing
+import os
+import sqlite3
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsreader.store import tokens
+from newsreader.store.prepare import FileResult, Row, prepare_many, search_text
+
+Progress = Callable[[int, int], None]
+Report = Callable[[str, str], None]
+
+BATCH = 32  # files per worker task
+IN_PROCESS_BELOW = 48  # fewer changed files than this are parsed without starting workers
+COMMIT_EVERY = 1.0  # seconds
+
+
+@dataclass
+class IndexResult:
+    """What a run did."""
+
+    seen: int = 0
+    parsed: int = 0
+    articles_added: int = 0
+    articles_updated: int = 0
+    articles_removed: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    skipped_unchanged: int = 0
+
+
+class IndexLock:
+    """An exclusive lock on the cache's index.lock, so two index runs never interleave."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.handle = None
+
+    def acquire(self, blocking: bool = True) -> bool:
+        """Take the lock; with ``blocking=False`` return False at once if another holds it."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = open(self.path, "a+")  # noqa: SIM115 - held for the run
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+        except BlockingIOError:
+            self.handle.close()
+            self.handle = None
+            return False
+        return True
+
+    def release(self) -> None:
+        """Let the next run in."""
+        if self.handle:
+            fcntl.flock(self.handle, fcntl.LOCK_UN)
+            self.handle.close()
+            self.handle = None
+
+
+def walk(roots: list[str], dirs: dict[str, int]) -> Iterator[tuple[str, int, int]]:
+    """Every regular file under ``roots`` as (path, size, mtime_ns); each real folder once.
+
+    Links are followed, but a folder already walked (by device and inode) is not walked
+    again, so a link back to a parent cannot loop. Hidden files and folders are skipped.
+    Each walked folder's mtime goes into ``dirs``.
+    """
+    visited: set[tuple[int, int]] = set()
+    for root in roots:
+        try:
+            stat = os.stat(root)
+        except OSError:
+            continue
+        if not os.path.isdir(root):
+            yield root, stat.st_size, stat.st_mtime_ns
+            continue
+        stack = [root]
+        while stack:
+            folder = stack.pop()
+            try:
+                folder_stat = os.stat(folder)
+            except OSError:
+                continue
+            identity = (folder_stat.st_dev, folder_stat.st_ino)
+            if identity in visited:
+                continue
+            visited.add(identity)
+            dirs[folder] = folder_stat.st_mtime_ns
+            try:
+                entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            except OSError:
+                continue
+            subfolders = []
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                try:
+                    if entry.is_dir():
+                        subfolders.append(entry.path)
+                    elif entry.is_file():
+                        entry_stat = entry.stat()
+                        yield entry.path, entry_stat.st_size, entry_stat.st_mtime_ns
+                except OSError:
+                    continue
+            stack.extend(reversed(subfolders))
+
+
+def under(path: str, roots: list[str]) -> bool:
+    """Whether ``path`` is one of ``roots`` or inside one."""
+    return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+
+
+def sources_changed(db: sqlite3.Connection, roots: list[str]) -> bool:
+    """A quick look (folder mtimes, no file stats) for whether the sources need indexing."""
+    known = dict(db.execute("SELECT path, mtime_ns FROM dirs"))
+    if not db.execute("SELECT 1 FROM files LIMIT 1").fetchone():
+        return True
+    for root in roots:
+        if os.path.isdir(root):
+            if root not in known:
+                return True
+        else:
+            row = db.execute("SELECT size, mtime_ns FROM files WHERE path = ?", (root,)).fetchone()
+            try:
+                stat = os.stat(root)
+            except OSError:
+                return row is not None
+            if row is None or row != (stat.st_size, stat.st_mtime_ns):
+                return True
+    for path, mtime in known.items():
+        if not under(path, roots):
+            return True
+        try:
+            if os.stat(path).st_mtime_ns != mtime:
+                return True
+        except OSError:
+            return True
+    stale = db.execute("SELECT path FROM files").fetchall() if len(known) == 0 else []
+    return any(not under(p, roots) for (p,) in stale)
+
+
+class Writer:
+    """Applies parsed files to the cache inside the caller's transaction."""
+
+    def __init__(self, db: sqlite3.Connection, result: IndexResult) -> None:
+        self.db = db
+        self.result = result
+
+    def _fts_delete(self, rowid: int, title: str, summary: str, text_blob: bytes) -> None:
+        text = zlib.decompress(text_blob).decode("utf-8")
+        self.db.execute(
+            "INSERT INTO search (search, rowid, title, body) VALUES ('delete', ?, ?, ?)",
+            (rowid, tokens.index_tokens(title), tokens.index_tokens(search_text(summary, text))),
+        )
+
+    def delete_article(self, article_id: str) -> None:
+        """Remove an article and its search entry."""
+        row = self.db.execute("SELECT rowid, title, summary, text FROM articles WHERE id = ?",
+                              (article_id,)).fetchone()
+        if row:
+            self._fts_delete(*row)
+            self.db.execute("DELETE FROM articles WHERE rowid = ?", (row[0],))
+
+    def _insert(self, row: Row) -> None:
+        rowid = row.sort_key()
+        while self.db.execute("SELECT 1 FROM articles WHERE rowid = ?", (rowid,)).fetchone():
+            rowid += 1
+        self.db.execute(
+            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (rowid, row.id, row.url, row.outlet, row.title, row.summary, row.author, row.category,
+             row.keywords, row.published, row.script, row.source, row.format, row.body, row.text,
+             row.media, row.links, row.quality),
+        )
+        self.db.execute("INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)",
+                        (rowid, row.title_tokens, row.body_tokens))
+
+    def put(self, row: Row, path: str) -> None:
+        """Store an article read from ``path``: new, a fuller copy, or one more file of it."""
+        self.db.execute("INSERT OR IGNORE INTO article_files VALUES (?, ?)", (row.id, path))
+        existing = self.db.execute("SELECT quality, source FROM articles WHERE id = ?", (row.id,)).fetchone()
+        if existing is None:
+            self._insert(row)
+            self.result.articles_added += 1
+        elif existing[1] == path or (row.quality, path) > (existing[0], existing[1]):
+            self.delete_article(row.id)
+            self._insert(row)
+            self.result.articles_updated += 1
+
+    def forget_file(self, path: str, keep: set[str] = frozenset()) -> list[str]:
+        """Drop a file's links to articles (except ``keep``); delete articles left with no file.
+
+        Returns the other files of articles whose shown copy came from ``path``: they must be
+        parsed again so the article is shown from a copy that still exists.
+        """
+        reparse: list[str] = []
+        ids = [r[0] for r in self.db.execute("SELECT article_id FROM article_files WHERE path = ?", (path,))]
+        for article_id in ids:
+            if article_id in keep:
+                continue
+            self.db.execute("DELETE FROM article_files WHERE article_id = ? AND path = ?", (article_id, path))
+            others = [r[0] for r in self.db.execute(
+                "SELECT path FROM article_files WHERE article_id = ?", (article_id,))]
+            if not others:
+                self.delete_article(article_id)
+                self.result.articles_removed += 1
+            else:
+                source = self.db.execute("SELECT source FROM articles WHERE id = ?", (article_id,)).fetchone()
+                if source and source[0] == path:
+                    reparse.extend(others)
+        return reparse
+
+    def apply(self, result: FileResult) -> list[str]:
+        """Store one parsed file; returns files to parse again (see :meth:`forget_file`)."""
+        new_ids = {row.id for row in result.rows}
+        reparse = self.forget_file(result.path, keep=new_ids)
+        for row in result.rows:
+            self.put(row, result.path)
+        self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
+                        (result.path, result.size, result.mtime_ns, result.error or None))
+        return reparse
+
+
+def _parse_all(paths: list[str], should_stop: Callable[[], bool]) -> Iterator[FileResult]:
+    """Parse files on every core (in this process when there are few), in order of submission."""
+    batches = [paths[i:i + BATCH] for i in range(0, len(paths), BATCH)]
+    workers = min(os.cpu_count() or 1, 4)
+    if len(paths) < IN_PROCESS_BELOW or workers < 2:
+        for batch in batches:
+            if should_stop():
+                return
+            yield from prepare_many(batch)
+        return
+    context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: list[Future] = []
+        queue = iter(batches)
+        for batch in queue:
+            pending.append(pool.submit(prepare_many, batch))
+            if len(pending) >= workers * 3:
+                break
+        while pending:
+            if should_stop():
+                for future in pending:
+                    future.cancel()
+                return
+            done = pending.pop(0)
+            nxt = next(queue, None)
+            if nxt is not None:
+                pending.append(pool.submit(prepare_many, nxt))
+            yield from done.result()
+
+
+def index(
+    db: sqlite3.Connection,
+    roots: list[str],
+    *,
+    all_roots: list[str] | None = None,
+    progress: Progress | None = None,
+    report: Report | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> IndexResult:
+    """Bring the cache up to date with the files under ``roots``.
+
+    ``all_roots`` are every remembered source: files under none of them are dropped.
+    """
+    result = IndexResult()
+    all_roots = all_roots if all_roots is not None else roots
+    dirs: dict[str, int] = {}
+    known = {p: (s, m) for p, s, m in db.execute("SELECT path, size, mtime_ns FROM files")}
+    seen: set[str] = set()
+    changed: list[str] = []
+    for path, size, mtime in walk(roots, dirs):
+        seen.add(path)
+        if known.get(path) == (size, mtime):
+            result.skipped_unchanged += 1
+        else:
+            changed.append(path)
+    result.seen = len(seen)
+    writer = Writer(db, result)
+    vanished = [p for p in known if (under(p, roots) and p not in seen) or not under(p, all_roots)]
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for path in vanished:
+            for other in writer.forget_file(path):
+                if other not in vanished and other not in changed:
+                    changed.append(other)
+            db.execute("DELETE FROM files WHERE path = ?", (path,))
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+    total = len(changed)
+    if progress:
+        progress(0, total)
+    done = 0
+    last_commit = time.monotonic()
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for file_result in _parse_all(changed, should_stop):
+            done += 1
+            result.parsed += 1
+            if file_result.error:
+                result.failed.append((file_result.path, file_result.error))
+                if report:
+                    report(file_result.path, file_result.error)
+            for other in writer.apply(file_result):
+                db.execute("DELETE FROM files WHERE path = ?", (other,))
+            if time.monotonic() - last_commit > COMMIT_EVERY:
+                db.execute("COMMIT")
+                db.execute("BEGIN IMMEDIATE")
+                last_commit = time.monotonic()
+                if progress:
+                    progress(done, total)
+        stale = [p for p in db.execute("SELECT path FROM dirs")]
+        db.executemany("DELETE FROM dirs WHERE path = ?",
+                       [p for p in stale if under(p[0], roots) or not under(p[0], all_roots)])
+        if not should_stop():
+            db.executemany("INSERT OR REPLACE INTO dirs VALUES (?, ?)", dirs.items())
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    if progress:
+        progress(done, total)
+    return result

@@ -1,0 +1,244 @@
+"""The headless core's one door: the cache, the user's state and indexing, for the CLI and the app.
+
+``Library`` opens (or rebuilds) the cache, attaches the user's state, keeps the
+index up to date and answers every question the front ends ask. It never imports
+Textual or Rich.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from newsreader import outlets, paths
+from newsreader.store import indexer, schema
+from newsreader.store.indexer import IndexLock, IndexResult
+from newsreader.store.records import LISTING_COLUMNS, Detail, Listing, utc
+from newsreader.store.search import Hit, search
+from newsreader.store.state import State, attach
+
+
+class NotFound(LookupError):
+    """No article (or nothing at all) matched."""
+
+
+class Ambiguous(LookupError):
+    """An id prefix that fits more than one article."""
+
+
+@dataclass(frozen=True)
+class OutletCount:
+    """An outlet with how many articles it has, how many unread, and its newest date."""
+
+    key: str
+    count: int
+    unread: int
+    newest: datetime | None
+
+    def name(self, view=None) -> str:
+        """The outlet's display name."""
+        outlet = outlets.get(self.key)
+        return outlet.name(view) if view is not None else outlet.name()
+
+
+def _warn(message: str) -> None:
+    print(f"newsreader: {message}", file=sys.stderr)
+
+
+def local_day_bounds(day: date) -> tuple[int, int]:
+    """The epoch seconds at which a local calendar day starts and the next one starts."""
+    start = datetime.combine(day, time.min).astimezone()
+    end = datetime.combine(day + timedelta(days=1), time.min).astimezone()
+    return int(start.timestamp()), int(end.timestamp())
+
+
+class Library:
+    """The cache and the user's state together."""
+
+    def __init__(self, warn: Callable[[str], None] = _warn) -> None:
+        self.warn = warn
+        self.state = State(paths.state_db())
+        self.cache_path = paths.cache_db()
+        self.db = self._open_cache()
+
+    def _open_cache(self) -> sqlite3.Connection:
+        db = schema.open_cache(self.cache_path, self.warn)
+        attach(db, self.state.path)
+        return db
+
+    def rebuild(self, reason: str) -> None:
+        """Throw the cache away and start a new one (user state untouched)."""
+        self.warn(f"the cache is damaged ({reason}); rebuilding it")
+        try:
+            self.db.close()
+        except sqlite3.Error:
+            pass
+        schema.remove(self.cache_path)
+        self.db = self._open_cache()
+
+    def close(self) -> None:
+        """Close both databases."""
+        self.db.close()
+        self.state.close()
+
+    # -- sources and indexing ------------------------------------------------------------
+
+    def sources(self) -> list[str]:
+        """The remembered sources, or the bundled sample when none was ever given."""
+        return self.state.sources() or [str(paths.bundled_seeds())]
+
+    def needs_index(self) -> bool:
+        """Whether the sources changed since the last index (a quick look, no file stats)."""
+        return indexer.sources_changed(self.db, self.sources())
+
+    def index(
+        self,
+        roots: list[str] | None = None,
+        *,
+        progress: indexer.Progress | None = None,
+        report: indexer.Report | None = None,
+        should_stop: Callable[[], bool] = lambda: False,
+        wait: bool = True,
+    ) -> IndexResult | None:
+        """Index ``roots`` (remembering them) or every source. None if another run holds the
+        lock and ``wait`` is False."""
+        if roots:
+            roots = [source_path(r) for r in roots]
+            self.state.add_sources(roots)
+        lock = IndexLock(paths.index_lock())
+        if not lock.acquire(blocking=wait):
+            return None
+        try:
+            return indexer.index(self.db, roots or self.sources(), all_roots=self.sources(),
+                                 progress=progress, report=report, should_stop=should_stop)
+        finally:
+            lock.release()
+
+    def ensure_indexed(self, progress: indexer.Progress | None = None,
+                       report: indexer.Report | None = None) -> IndexResult | None:
+        """Index first when the cache is empty or the sources changed; never wait for another run."""
+        if not self.needs_index():
+            return None
+        return self.index(progress=progress, report=report, wait=False)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def listings(
+        self,
+        *,
+        outlet: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        limit: int | None = None,
+        starred: bool = False,
+        unread: bool = False,
+    ) -> list[Listing]:
+        """Articles newest first, filtered."""
+        where, args = ["1"], []
+        if outlet:
+            where.append("a.outlet = ?")
+            args.append(outlet)
+        if since:
+            where.append("a.rowid >= ?")
+            args.append(local_day_bounds(since)[0] << 20)
+        if until:
+            where.append("a.rowid < ?")
+            args.append(local_day_bounds(until)[1] << 20)
+        if starred:
+            where.append("a.id IN (SELECT article_id FROM state.starred)")
+        if unread:
+            where.append("a.id NOT IN (SELECT article_id FROM state.read)")
+        sql = f"SELECT {LISTING_COLUMNS} FROM articles a WHERE {' AND '.join(where)} ORDER BY a.rowid DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(limit)
+        return [Listing.from_row(r) for r in self.db.execute(sql, args)]
+
+    def resolve(self, prefix: str) -> str:
+        """The full id of the one article whose id starts with ``prefix``."""
+        prefix = prefix.strip().lower()
+        if not prefix or any(c not in "0123456789abcdef" for c in prefix):
+            raise NotFound(f"no article with id {prefix!r}")
+        rows = self.db.execute("SELECT id FROM articles WHERE id >= ? AND id < ? LIMIT 2",
+                               (prefix, prefix + "g")).fetchall()
+        if not rows:
+            raise NotFound(f"no article with id {prefix!r}")
+        if len(rows) > 1:
+            raise Ambiguous(f"id {prefix!r} fits more than one article; give more of it")
+        return rows[0][0]
+
+    def article(self, article_id: str) -> Detail:
+        """One article in full."""
+        row = self.db.execute(
+            f"SELECT {LISTING_COLUMNS}, a.summary, a.author, a.category, a.keywords, a.script, a.format, "
+            "a.body, a.text, a.media, a.links FROM articles a WHERE a.id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no article with id {article_id!r}")
+        files = [r[0] for r in self.db.execute(
+            "SELECT path FROM article_files WHERE article_id = ? ORDER BY path", (article_id,))]
+        return Detail.from_row(Listing.from_row(row), row[9:], files)
+
+    def listing(self, article_id: str) -> Listing:
+        """One article's listing."""
+        row = self.db.execute(f"SELECT {LISTING_COLUMNS} FROM articles a WHERE a.id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no article with id {article_id!r}")
+        return Listing.from_row(row)
+
+    def outlet_counts(self) -> list[OutletCount]:
+        """Every outlet with its counts, the one with the newest article first."""
+        rows = self.db.execute(
+            "SELECT a.outlet, count(*), sum(a.id NOT IN (SELECT article_id FROM state.read)), max(a.published) "
+            "FROM articles a GROUP BY a.outlet ORDER BY max(a.rowid) DESC").fetchall()
+        return [OutletCount(k, n, u or 0, utc(p)) for k, n, u, p in rows]
+
+    def days(self, outlet: str) -> list[tuple[date | None, int, int]]:
+        """An outlet's local days, newest first: (day, articles, unread)."""
+        rows = self.db.execute(
+            "SELECT date(a.published, 'unixepoch', 'localtime') AS day, count(*), "
+            "sum(a.id NOT IN (SELECT article_id FROM state.read)) "
+            "FROM articles a WHERE a.outlet = ? GROUP BY day ORDER BY day DESC", (outlet,)).fetchall()
+        return [(date.fromisoformat(d) if d else None, n, u or 0) for d, n, u in rows]
+
+    def day_listings(self, outlet: str, day: date | None) -> list[Listing]:
+        """One outlet's articles of one local day (or undated), newest first."""
+        if day is None:
+            sql = f"SELECT {LISTING_COLUMNS} FROM articles a WHERE a.outlet = ? AND a.published IS NULL"
+            return [Listing.from_row(r) for r in self.db.execute(sql, (outlet,))]
+        start, end = local_day_bounds(day)
+        sql = (f"SELECT {LISTING_COLUMNS} FROM articles a WHERE a.outlet = ? AND a.rowid >= ? AND a.rowid < ? "
+               "ORDER BY a.rowid DESC")
+        return [Listing.from_row(r) for r in self.db.execute(sql, (outlet, start << 20, end << 20))]
+
+    def search(self, query: str, *, outlet: str | None = None, limit: int = 50) -> list[Hit]:
+        """Search titles, summaries and bodies in either script."""
+        return search(self.db, query, outlet=outlet, limit=limit)
+
+    def count(self) -> int:
+        """How many articles the cache holds."""
+        return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    # -- user state ----------------------------------------------------------------------
+
+    def set_starred(self, article_id: str, starred: bool) -> None:
+        """Star or unstar."""
+        self.state.set_starred(article_id, starred)
+
+    def set_read(self, article_id: str, read: bool = True) -> None:
+        """Mark read or unread."""
+        self.state.set_read(article_id, read)
+
+
+def resolve_outlet(name: str) -> str:
+    """An ``--outlet`` value (key or name in either script) as an outlet key."""
+    known = outlets.by_name(name)
+    return known.key if known else name.strip().lower()
+
+
+def source_path(path: str) -> str:
+    """A source path as remembered: absolute, without a trailing separator."""
+    return os.path.abspath(os.path.expanduser(path))

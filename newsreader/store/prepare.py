@@ -1,0 +1,124 @@
+"""Turn one archive file into rows ready to store — the part of indexing that runs in workers.
+
+Everything expensive happens here, in a worker process: reading, decoding, parsing,
+cleaning HTML, detecting the script, compressing, and tokenizing for search. The
+writer then only inserts. Results are plain tuples so they cross processes cheaply.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zlib
+from dataclasses import asdict, dataclass
+
+from newsreader import script
+from newsreader.model import Article
+from newsreader.sources import ParseError, parse_file
+from newsreader.store import tokens
+
+
+@dataclass(frozen=True)
+class Row:
+    """One article as the cache stores it (see schema.py), plus its search tokens."""
+
+    id: str
+    url: str
+    outlet: str
+    title: str
+    summary: str
+    author: str
+    category: str
+    keywords: str
+    published: int | None
+    script: str
+    source: str
+    format: str
+    body: bytes
+    text: bytes
+    media: str
+    links: str
+    quality: int
+    title_tokens: str
+    body_tokens: str
+
+    def sort_key(self) -> int:
+        """The rowid: publication time in the high bits so rowid order is date order."""
+        return ((self.published or 0) << 20) | (int(self.id[:5], 16) & 0xFFFFF)
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What one file gave: its stat, its rows, or the reason it gave none."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    rows: tuple[Row, ...] = ()
+    error: str = ""
+
+
+def article_id(article: Article) -> str:
+    """A stable id: from the canonical URL, else from the content. 16 hex digits."""
+    basis = article.url or f"content:{article.title}\n{article.text[:4000]}"
+    return hashlib.sha1(basis.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def search_text(summary: str, text: str) -> str:
+    """The body-column text the search index holds: summary and body."""
+    return f"{summary}\n{text}" if summary else text
+
+
+def to_row(article: Article) -> Row:
+    """Everything the cache stores for an article."""
+    published = int(article.published.timestamp()) if article.published else None
+    return Row(
+        id=article_id(article),
+        url=article.url,
+        outlet=article.outlet,
+        title=article.title,
+        summary=article.summary,
+        author=article.author,
+        category=article.category,
+        keywords=json.dumps(list(article.keywords), ensure_ascii=False),
+        published=published,
+        script=script.detect(article.title + "\n" + article.text).value,
+        source=article.source,
+        format=article.format,
+        body=zlib.compress(article.body_html.encode("utf-8", "replace"), 6),
+        text=zlib.compress(article.text.encode("utf-8", "replace"), 6),
+        media=json.dumps([asdict(m) for m in article.media], ensure_ascii=False),
+        links=json.dumps([asdict(link) for link in article.links], ensure_ascii=False),
+        quality=len(article.text),
+        title_tokens=tokens.index_tokens(article.title),
+        body_tokens=tokens.index_tokens(search_text(article.summary, article.text)),
+    )
+
+
+def prepare(path: str) -> FileResult:
+    """Read one file into rows; never raises for anything in the file."""
+    try:
+        stat = os.stat(path)
+    except OSError as error:
+        return FileResult(path, 0, 0, error=f"cannot read ({error.strerror or error})")
+    try:
+        articles = parse_file(path)
+        rows = tuple(to_row(a) for a in articles)
+    except ParseError as error:
+        return FileResult(path, stat.st_size, stat.st_mtime_ns, error=str(error))
+    except RecursionError:
+        return FileResult(path, stat.st_size, stat.st_mtime_ns, error="nested too deeply to read")
+    except MemoryError:
+        return FileResult(path, stat.st_size, stat.st_mtime_ns, error="too large to read in memory")
+    except Exception as error:  # noqa: BLE001 - a bad file costs that file only, whatever it holds
+        return FileResult(path, stat.st_size, stat.st_mtime_ns,
+                          error=f"could not be parsed ({type(error).__name__}: {error})")
+    if not rows:
+        return FileResult(path, stat.st_size, stat.st_mtime_ns, error="no article in it")
+    return FileResult(path, stat.st_size, stat.st_mtime_ns, rows=rows)
+
+
+def prepare_many(paths: list[str]) -> list[FileResult]:
+    """A worker's batch."""
+    return [prepare(p) for p in paths]

@@ -1,0 +1,142 @@
+"""The cache's schema, its version, and opening it safely (a damaged or foreign cache is rebuilt).
+
+The cache only ever holds what the sources can give again, so an unknown version,
+a different tokenizer or a corrupt file is answered by deleting and recreating it.
+User state lives elsewhere (store/state.py) and is never touched here.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from newsreader.store import tokens
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- rowid is the sort key: publication time (epoch s) << 20 | id bits, so rowid order is date order.
+CREATE TABLE articles (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    url TEXT NOT NULL,
+    outlet TEXT NOT NULL,
+    title TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    author TEXT NOT NULL,
+    category TEXT NOT NULL,
+    keywords TEXT NOT NULL,      -- JSON list
+    published INTEGER,           -- epoch seconds UTC, NULL if unknown
+    script TEXT NOT NULL,
+    source TEXT NOT NULL,        -- the file its content was read from
+    format TEXT NOT NULL,
+    body BLOB NOT NULL,          -- zlib(clean HTML)
+    text BLOB NOT NULL,          -- zlib(visible text)
+    media TEXT NOT NULL,         -- JSON list
+    links TEXT NOT NULL,         -- JSON list
+    quality INTEGER NOT NULL     -- length of the text: the fullest copy wins
+);
+CREATE INDEX articles_outlet ON articles (outlet, rowid);
+CREATE TABLE files (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    error TEXT                   -- why it gave no article, or NULL
+);
+CREATE TABLE article_files (
+    article_id TEXT NOT NULL,
+    path TEXT NOT NULL,
+    PRIMARY KEY (article_id, path)
+) WITHOUT ROWID;
+CREATE INDEX article_files_path ON article_files (path);
+CREATE TABLE dirs (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL);
+CREATE VIRTUAL TABLE search USING fts5(
+    title, body, content='', columnsize=0, tokenize='unicode61 remove_diacritics 2'
+);
+"""
+
+
+def is_corruption(error: BaseException) -> bool:
+    """True for errors that mean the file itself is damaged or not a database."""
+    if not isinstance(error, sqlite3.DatabaseError):
+        return False
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+    message = str(error).lower()
+    return "malformed" in message or "not a database" in message
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection with the settings every use wants: WAL, a patient busy timeout."""
+    connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    connection.execute("PRAGMA busy_timeout = 30000")
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
+    return connection
+
+
+def _usable(connection: sqlite3.Connection) -> str:
+    """'' if the cache is current, else why it must be rebuilt."""
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version == 0:
+        names = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
+        return "empty" if not names else "from an unknown version"
+    if version != SCHEMA_VERSION:
+        return f"from schema version {version} (this is {SCHEMA_VERSION})"
+    row = connection.execute("SELECT value FROM meta WHERE key = 'tokens'").fetchone()
+    if not row or row[0] != tokens.VERSION:
+        return "built with another search tokenizer"
+    connection.execute("SELECT count(*) FROM (SELECT 1 FROM articles LIMIT 1)").fetchone()
+    return ""
+
+
+def _create(connection: sqlite3.Connection) -> None:
+    """Create the tables unless another process just did (checked under the write lock)."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        if connection.execute("PRAGMA user_version").fetchone()[0] == 0:
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    connection.execute(statement)
+            connection.execute("INSERT INTO meta VALUES ('tokens', ?)", (tokens.VERSION,))
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def remove(path: Path) -> None:
+    """Delete the cache file and its WAL and shared-memory companions."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            Path(str(path) + suffix).unlink()
+        except FileNotFoundError:
+            pass
+
+
+def open_cache(path: Path, warn: Callable[[str], None]) -> sqlite3.Connection:
+    """Open the cache at ``path``, rebuilding it (and saying why through ``warn``) when needed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in range(2):
+        try:
+            connection = connect(path)
+            reason = _usable(connection)
+            if reason == "empty":
+                _create(connection)
+                return connection
+            if not reason:
+                return connection
+            connection.close()
+            warn(f"the cache at {path} is {reason}; rebuilding it")
+        except sqlite3.DatabaseError as error:
+            if not is_corruption(error):
+                raise
+            warn(f"the cache at {path} is damaged ({error}); rebuilding it")
+        remove(path)
+    connection = connect(path)
+    _create(connection)
+    return connection

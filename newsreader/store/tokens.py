@@ -1,0 +1,84 @@
+"""Search tokens that ignore script: what goes into the FTS5 index, and what a query becomes.
+
+SQLite's tokenizers find nothing inside Chinese text, and the trigram one cannot
+answer one- or two-character queries. So text is tokenized here, before FTS5 sees
+it: converted to simplified script (OpenCC t2s) and NFKC-folded, every run of Han,
+kana or hangul becomes its overlapping bigrams followed by its last character alone;
+Latin words and numbers stay whole (unicode61 folds their case).
+
+A Chinese query then becomes a phrase of its bigrams, which matches wherever the
+query occurs as a substring; one character becomes a prefix query (``港*``), which
+finds it in every bigram it begins and at the end of every run.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import opencc
+
+from newsreader.script import to_simplified
+from newsreader.sources.htmlclean import PLACEHOLDER
+
+# Bump when tokenization changes: a cache built with other tokens is rebuilt.
+VERSION = f"1/opencc-{opencc.__version__}"
+
+_HAN_RUN = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_PIECE = re.compile(f"([{_HAN_RUN}]+)|([^\\W_]+)")
+
+
+def normalise(text: str) -> str:
+    """The one script and form both index and query are compared in."""
+    return to_simplified(unicodedata.normalize("NFKC", text)).lower()
+
+
+def index_tokens(text: str) -> str:
+    """The token string stored in the FTS5 index for ``text``."""
+    out: list[str] = []
+    append = out.append
+    for match in _PIECE.finditer(normalise(PLACEHOLDER.sub(" ", text))):
+        run = match.group(1)
+        if run:
+            for i in range(len(run) - 1):
+                append(run[i:i + 2])
+            append(run[-1])
+        else:
+            append(match.group(2))
+    return " ".join(out)
+
+
+def phrase(term: str) -> str | None:
+    """One query term as an FTS5 phrase (``"a b c"`` or ``"a b" *``), or None if it has no tokens."""
+    pieces = list(_PIECE.finditer(normalise(term)))
+    tokens: list[str] = []
+    prefix = False
+    for n, match in enumerate(pieces):
+        last = n == len(pieces) - 1
+        run = match.group(1)
+        if not run:
+            tokens.append(match.group(2))
+            continue
+        tokens.extend(run[i:i + 2] for i in range(len(run) - 1))
+        if len(run) == 1 and last:
+            tokens.append(run)
+            prefix = True
+        elif not last:
+            tokens.append(run[-1])  # the run ends here in the text too: its last char stands alone
+    if not tokens:
+        return None
+    return '"' + " ".join(tokens) + '"' + (" *" if prefix else "")
+
+
+_TERM = re.compile(r'"([^"]*)"|(\S+)')
+
+
+def terms(query: str) -> list[str]:
+    """The terms of a query: quoted phrases as written, other words split at spaces."""
+    return [m.group(1) if m.group(1) is not None else m.group(2) for m in _TERM.finditer(query)]
+
+
+def match_expression(query: str) -> str | None:
+    """The FTS5 MATCH expression for a user's query (all terms must match), or None."""
+    phrases = [p for p in (phrase(t) for t in terms(query)) if p]
+    return " AND ".join(phrases) if phrases else None
