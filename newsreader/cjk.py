@@ -26,7 +26,7 @@ NO_END = set("「『（《〈【〔〖〘〚‘“([{$£¥﹁")
 
 # Whitespace (and tags) between two CJK characters that holds a newline: a wrapped source line.
 _SOURCE_WRAP = re.compile(f"(?<=[{CJK_CHARS}])((?:\\s|<[^<>]*>)*?\\n(?:\\s|<[^<>]*>)*)(?=[{CJK_CHARS}])")
-_SPACE_ONLY = re.compile(r"\s+")
+_SPACE_OUTSIDE_TAGS = re.compile(r"(<[^<>]*>)|\s+")
 
 
 def is_cjk(char: str) -> bool:
@@ -42,7 +42,7 @@ def unwrap_source_lines(html: str) -> str:
     """
     if "\n" not in html:
         return html
-    return _SOURCE_WRAP.sub(lambda m: _SPACE_ONLY.sub("", m.group(1)), html)
+    return _SOURCE_WRAP.sub(lambda m: _SPACE_OUTSIDE_TAGS.sub(lambda t: t.group(1) or "", m.group(1)), html)
 
 
 @lru_cache(maxsize=65536)

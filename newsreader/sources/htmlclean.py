@@ -35,12 +35,12 @@ _BLOCK = frozenset({
 })
 # Allow-listed tags written to the clean HTML (everything else is unwrapped to its content).
 _KEEP = {
-    "p": "p", "div": "p", "section": "p", "article": "p", "main": "p", "center": "p", "figure": "p",
-    "figcaption": "p", "header": "p", "footer": "p", "dd": "p", "dt": "p", "dl": "p",
+    "p": "p", "div": "div", "section": "div", "article": "div", "main": "div", "center": "div",
+    "figure": "div", "figcaption": "p", "header": "div", "footer": "div", "dd": "p", "dt": "p", "dl": "div",
     "h1": "h2", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h4", "h6": "h4",
     "blockquote": "blockquote", "ul": "ul", "ol": "ol", "li": "li", "pre": "pre",
     "strong": "strong", "b": "strong", "em": "em", "i": "em", "code": "code", "br": "br", "hr": "hr",
-    "table": "p", "tr": "p", "sup": "sup", "sub": "sub",
+    "table": "div", "tr": "p", "sup": "sup", "sub": "sub",
 }
 _SHARE_HOSTS = ("facebook.com/dialog", "facebook.com/sharer", "whatsapp", "x.com/intent",
                 "twitter.com/intent", "t.me/share", "telegram.me/share", "line.me", "weibo.com/share",
