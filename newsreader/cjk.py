@@ -88,8 +88,8 @@ def _glue(tokens: list[str]) -> list[str]:
     for token in tokens:
         if token == " ":
             if pending_open:
-                pending_open += token
-                continue
+                glued.append(pending_open)
+                pending_open = ""
             glued.append(token)
             continue
         if all(c in NO_END for c in token):
@@ -106,49 +106,55 @@ def _glue(tokens: list[str]) -> list[str]:
     return glued
 
 
-def _split_long(token: str, width: int) -> list[str]:
-    """Cut a piece wider than a whole line into line-sized parts (last resort)."""
-    parts: list[str] = []
-    current, used = "", 0
-    for char in token:
-        w = char_width(char)
-        if used + w > width and current:
-            parts.append(current)
-            current, used = "", 0
-        current += char
-        used += w
-    if current:
-        parts.append(current)
-    return parts
+def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
+    """Where to cut one line of text (no newlines) into lines of at most ``width`` cells.
+
+    Returns (start, end) index pairs; a line's trailing spaces fall outside its pair and
+    the next line starts after them. CJK rules: breaks between Han characters and at
+    spaces, never before closing or after opening punctuation.
+    """
+    width = max(width, 2)
+    lines: list[tuple[int, int]] = []
+    start = end = position = used = 0
+    for token in _tokens(text):
+        w = cell_len(token)
+        if token == " ":
+            position += 1
+            if end > start:
+                used += w
+            else:
+                start = end = position
+            continue
+        if used + w > width and end > start:
+            lines.append((start, end))
+            start = end = position
+            used = 0
+        if w > width:  # a piece wider than a whole line: cut it where it must be cut
+            for char in token:
+                cw = char_width(char)
+                if used + cw > width and end > start:
+                    lines.append((start, end))
+                    start = end = position
+                    used = 0
+                position += 1
+                end = position
+                used += cw
+            continue
+        position += len(token)
+        end = position
+        used = cell_len(text[start:end])
+    lines.append((start, end))
+    return lines
 
 
 def wrap(text: str, width: int) -> list[str]:
-    """Break one paragraph into lines of at most ``width`` cells, CJK rules applied.
+    """Break a paragraph into lines of at most ``width`` cells, CJK rules applied.
 
-    Newlines in ``text`` are hard breaks. Spaces at the ends of lines are dropped.
+    Newlines in ``text`` are hard breaks.
     """
-    width = max(width, 2)
     lines: list[str] = []
     for hard_line in text.split("\n"):
-        current, used = "", 0
-        for token in _tokens(hard_line):
-            w = cell_len(token)
-            if token == " ":
-                if current:
-                    current += token
-                    used += w
-                continue
-            if used + w > width and current.strip():
-                lines.append(current.rstrip(" "))
-                current, used = "", 0
-            if w > width:
-                pieces = _split_long(token, width)
-                lines.extend(pieces[:-1])
-                token = pieces[-1]
-                w = cell_len(token)
-            current += token
-            used += w
-        lines.append(current.rstrip(" "))
+        lines.extend(hard_line[a:b] for a, b in wrap_offsets(hard_line, width))
     return lines
 
 

@@ -50,11 +50,13 @@ def _converter() -> html2text.HTML2Text:
 
 
 _BLANKS = re.compile(r"\n{3,}")
+_EMPTY_EMPHASIS = re.compile(r"\*\*(\s*)\*\*|(?<!\w)_(\s*)_(?!\w)")
 
 
 def markdown(body_html: str, media: list[Media]) -> str:
     """The body as Markdown, media placeholders as bold labels."""
     text = _converter().handle(body_html)
+    text = _EMPTY_EMPHASIS.sub(lambda m: m.group(1) or m.group(2) or "", text)
     text = PLACEHOLDER.sub(lambda m: "**" + media_label(int(m.group(1)), media).replace("[", "\\[").replace("]", "\\]") + "**", text)
     return _BLANKS.sub("\n\n", text).strip() + "\n"
 

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ def xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     for key, value in dirs.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
     return dirs
 
 

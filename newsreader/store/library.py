@@ -214,6 +214,32 @@ class Library:
                "ORDER BY a.rowid DESC")
         return [Listing.from_row(r) for r in self.db.execute(sql, (outlet, start << 20, end << 20))]
 
+    def neighbour(self, listing: Listing | None, step: int) -> Listing | None:
+        """The article after (step +1) or before (-1) ``listing`` in the outline's order:
+        outlets by their newest article, then each outlet's articles newest first."""
+        order = [o.key for o in self.outlet_counts()]
+        if listing is None:
+            if not order:
+                return None
+            rows = self.listings(outlet=order[0], limit=1)
+            return rows[0] if rows else None
+        if step > 0:
+            sql = f"SELECT {LISTING_COLUMNS} FROM articles a WHERE a.outlet = ? AND a.rowid < ? ORDER BY a.rowid DESC LIMIT 1"
+        else:
+            sql = f"SELECT {LISTING_COLUMNS} FROM articles a WHERE a.outlet = ? AND a.rowid > ? ORDER BY a.rowid ASC LIMIT 1"
+        row = self.db.execute(sql, (listing.outlet, listing.rowid)).fetchone()
+        if row:
+            return Listing.from_row(row)
+        if listing.outlet not in order:
+            return None
+        index = order.index(listing.outlet) + (1 if step > 0 else -1)
+        if not 0 <= index < len(order):
+            return None
+        direction = "DESC" if step > 0 else "ASC"
+        row = self.db.execute(f"SELECT {LISTING_COLUMNS} FROM articles a WHERE a.outlet = ? "
+                              f"ORDER BY a.rowid {direction} LIMIT 1", (order[index],)).fetchone()
+        return Listing.from_row(row) if row else None
+
     def search(self, query: str, *, outlet: str | None = None, limit: int = 50) -> list[Hit]:
         """Search titles, summaries and bodies in either script."""
         return search(self.db, query, outlet=outlet, limit=limit)

@@ -1,0 +1,132 @@
+"""Article Markdown → styled lines at a given width, with Chinese line breaking.
+
+The reader does its own layout rather than using Textual's Markdown widget: lines
+break between Han characters by cells, never before closing punctuation, and the
+article's text is only ever a plain string with styles — never parsed as markup.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Text
+
+from newsreader import cjk
+from newsreader.store import tokens
+
+# A link, bold, italics or a backslash escape: the inline Markdown html2text writes.
+_INLINE = re.compile(
+    r"\[((?:\\.|[^\]\\])*)\]\(<?[^)>\s]*>?\)"
+    r"|\*\*(.+?)\*\*"
+    r"|(?<![\w*])_(.+?)_(?![\w*])"
+    r"|\\([\\`*_{}\[\]()#+\-.!>|~])"
+)
+
+
+@dataclass(frozen=True)
+class Styles:
+    """The styles layout applies, resolved from the app's theme."""
+
+    heading: Style = Style(bold=True)
+    strong: Style = Style(bold=True)
+    emphasis: Style = Style(italic=True)
+    link: Style = Style(underline=True)
+    placeholder: Style = Style(bold=True, color="cyan")
+    quote: Style = Style(italic=True, dim=True)
+    highlight: Style = Style(reverse=True, bold=True)
+
+
+def inline(markdown: str, styles: Styles, base: Style | None = None) -> Text:
+    """One block's inline Markdown (links, bold, italics, escapes) as styled plain text."""
+    def styled(extra: Style) -> Style:
+        return base + extra if base else extra
+
+    text = Text()
+    position = 0
+    for match in _INLINE.finditer(markdown):
+        text.append(markdown[position:match.start()], base)
+        label, strong, emphasis, escaped = match.groups()
+        if label is not None:
+            text.append_text(inline(label, styles, styled(styles.link)))
+        elif strong is not None:
+            text.append_text(inline(strong, styles, styled(styles.strong)))
+        elif emphasis is not None:
+            text.append_text(inline(emphasis, styles, styled(styles.emphasis)))
+        else:
+            text.append(escaped, base)
+        position = match.end()
+    text.append(markdown[position:], base)
+    return text
+
+
+def blocks(markdown: str, styles: Styles) -> list[tuple[str, Text]]:
+    """Split Markdown into (kind, text) blocks: heading, quote, item, media, para."""
+    out: list[tuple[str, Text]] = []
+    for raw in re.split(r"\n\s*\n", markdown.strip()):
+        block = raw.strip("\n")
+        if not block.strip():
+            continue
+        lines = [line.strip() for line in block.split("\n")]
+        first = lines[0]
+        if first.startswith("#"):
+            text = inline(first.lstrip("#").strip(), styles)
+            text.stylize(styles.heading)
+            out.append(("heading", text))
+        elif first.startswith(">"):
+            text = inline(" ".join(line.lstrip("> ").strip() for line in lines), styles)
+            text.stylize(styles.quote)
+            out.append(("quote", text))
+        elif first[:2] in ("* ", "- ", "+ "):
+            for line in lines:
+                if line[:2] in ("* ", "- ", "+ "):
+                    out.append(("item", inline(line[2:], styles)))
+                elif out:
+                    out[-1] = (out[-1][0], out[-1][1] + Text(" ") + inline(line, styles))
+        elif first.startswith("**\\[") and "\\]**" in first:
+            text = inline(" ".join(lines), styles)
+            label_end = text.plain.find("]") + 1
+            text.stylize(styles.placeholder, 0, label_end)
+            out.append(("media", text))
+        else:
+            # html2text keeps <br> as a line break: join CJK lines tight, Latin with a space
+            joined = Text()
+            for n, line in enumerate(lines):
+                piece = inline(line, styles)
+                if n and joined.plain and not (cjk.is_cjk(joined.plain[-1]) and piece.plain[:1] and
+                                               cjk.is_cjk(piece.plain[0])):
+                    joined.append("\n")
+                joined.append_text(piece)
+            out.append(("para", joined))
+    return out
+
+
+def highlight(text: Text, query: str, style: Style) -> None:
+    """Mark each place a query term occurs (in either script, any case)."""
+    if not query.strip():
+        return
+    folded = tokens.normalise(text.plain)
+    if len(folded) != len(text.plain):
+        return
+    for term in tokens.terms(query):
+        needle = tokens.normalise(term).strip()
+        if not needle:
+            continue
+        start = folded.find(needle)
+        while start >= 0:
+            text.stylize(style, start, start + len(needle))
+            start = folded.find(needle, start + len(needle))
+
+
+def wrap_text(text: Text, width: int, indent: str = "") -> list[Text]:
+    """Break styled text into lines of ``width`` cells (CJK rules), keeping its styles."""
+    lines: list[Text] = []
+    room = max(width - cjk.cell_len(indent), 4)
+    offset = 0
+    for hard in text.plain.split("\n"):
+        for start, end in cjk.wrap_offsets(hard, room):
+            piece = text[offset + start:offset + end]
+            lines.append(Text(indent) + piece if indent else piece)
+        offset += len(hard) + 1
+    return lines

@@ -1,0 +1,63 @@
+"""The media and links of an article, numbered; enter or 1–9 opens one outside newsreader."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from newsreader import render, script
+from newsreader.model import View
+from newsreader.store.records import Detail
+
+
+class MediaScreen(ModalScreen[tuple[str, str] | None]):
+    """Pick a medium or link; dismisses with (kind, url) to open, or None."""
+
+    BINDINGS = [Binding("escape,q,m", "dismiss(None)", "Close")] + [
+        Binding(str(n), f"pick({n})", f"Open {n}", show=False) for n in range(1, 10)
+    ]
+
+    def __init__(self, article: Detail, view: View, variant: str) -> None:
+        super().__init__()
+        self.article = article
+        self.view = view
+        self.variant = variant
+        self.references = render.references(article.media, article.links)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="media-box"):
+            title = script.convert(self.article.listing.title, self.view, self.variant)
+            yield Label(Text(f"Media and links — {title}"), id="media-title")
+            if not self.references:
+                yield Label(Text("This article has no media and no links.", style="dim"))
+            options = []
+            for number, kind, url, caption in self.references:
+                label = Text(f"{number:>2}  ", style="bold")
+                kind_text = kind
+                if kind in ("video", "audio"):
+                    duration = self.article.media[number - 1].duration
+                    if duration is not None:
+                        kind_text += f" {render.duration_text(duration)}"
+                label.append(f"{kind_text:<11}", style="italic")
+                label.append(script.convert(caption, self.view, self.variant) or "(no caption)")
+                label.append(f"\n    {url}", style="dim")
+                options.append(Option(label, id=str(number)))
+            yield OptionList(*options, id="media-list")
+            yield Label(Text("enter or 1–9 opens · esc closes", style="dim"))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter on an entry opens it."""
+        self.action_pick(int(event.option.id or 0))
+
+    def action_pick(self, number: int) -> None:
+        """Open entry ``number`` (1-based)."""
+        for n, kind, url, _caption in self.references:
+            if n == number:
+                self.dismiss((kind, url))
+                return
+        self.app.bell()

@@ -1,0 +1,241 @@
+"""The left pane: outlet → date → articles, newest first, loaded lazily as nodes expand.
+
+Nothing holds every article: outlets are loaded at start, an outlet's days when it is
+expanded, a day's articles when the day is expanded (each in a thread worker, with a
+"loading…" child meanwhile). Labels are plain ``Text`` — titles never become markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from rich.style import Style
+from rich.text import Text
+from textual import work
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from newsreader import cjk, script
+from newsreader.model import View
+from newsreader.store.library import Library
+from newsreader.store.records import Listing
+
+
+@dataclass
+class OutletNode:
+    """Tree data of an outlet."""
+
+    key: str
+    count: int
+    unread: int
+    loaded: bool = False
+
+
+@dataclass
+class DayNode:
+    """Tree data of one outlet's day."""
+
+    outlet: str
+    day: date | None
+    count: int
+    unread: int
+    loaded: bool = False
+
+
+class Outline(Tree):
+    """Outlets and dates with their articles."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+    class ArticleChosen(Message):
+        """The user chose an article (enter or click)."""
+
+        def __init__(self, listing: Listing) -> None:
+            super().__init__()
+            self.listing = listing
+
+    def __init__(self, library: Library, variant: str = "plain", **kwargs) -> None:
+        super().__init__("outlets", **kwargs)
+        self.library = library
+        self.variant = variant
+        self.view = View.ORIGINAL
+        self.show_root = False
+        self.guide_depth = 2
+
+    # -- loading -------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Rebuild the outlets from the cache (after indexing), keeping what was expanded."""
+        expanded = {node.data.key for node in self.root.children
+                    if isinstance(node.data, OutletNode) and node.is_expanded}
+        self.clear()
+        for outlet in self.library.outlet_counts():
+            data = OutletNode(outlet.key, outlet.count, outlet.unread)
+            node = self.root.add(self._outlet_label(data), data, expand=False)
+            node.add_leaf(Text("loading…", style="dim"))
+            if outlet.key in expanded:
+                node.expand()
+        if not self.root.children:
+            self.root.add_leaf(Text("No articles yet: run `newsreader index PATH`", style="dim"))
+        if self.cursor_line < 0:
+            self.cursor_line = 0
+
+    def _outlet_label(self, data: OutletNode) -> Text:
+        from newsreader import outlets
+
+        label = Text(outlets.get(data.key).name(self.view), style=Style(bold=True))
+        label.append(f"  {data.count}", style="dim")
+        if data.unread:
+            label.append(f" · {data.unread} new", style="bold")
+        return label
+
+    def _day_label(self, data: DayNode) -> Text:
+        label = Text(data.day.isoformat() if data.day else "undated")
+        label.append(f"  {data.count}", style="dim")
+        if data.unread:
+            label.append(" ●", style="bold")
+        return label
+
+    def article_label(self, listing: Listing) -> Text:
+        """An article's row: unread dot, star, time, title cut to the pane."""
+        mark = "★" if listing.starred else ("●" if not listing.read else " ")
+        when = listing.published.astimezone().strftime("%H:%M") if listing.published else "--:--"
+        title = script.convert(listing.title, self.view, self.variant)
+        room = max(self.size.width - 16, 12)
+        label = Text(f"{mark} ", style="bold" if not listing.read else "dim")
+        label.append(f"{when} ", style="dim")
+        label.append(cjk.truncate(title, room), style="" if not listing.read else "dim")
+        return label
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded) -> None:
+        """Load a node's children the first time it opens."""
+        node = event.node
+        data = node.data
+        if isinstance(data, (OutletNode, DayNode)) and not data.loaded:
+            data.loaded = True
+            self._load(node)
+
+    @work(thread=True, group="outline")
+    def _load(self, node: TreeNode) -> None:
+        data = node.data
+        if isinstance(data, OutletNode):
+            days = self.library.days(data.key)
+            self.app.call_from_thread(self._fill_days, node, days)
+        elif isinstance(data, DayNode):
+            listings = self.library.day_listings(data.outlet, data.day)
+            self.app.call_from_thread(self._fill_articles, node, listings)
+
+    def _fill_days(self, node: TreeNode, days: list) -> None:
+        node.remove_children()
+        for day, count, unread in days:
+            data = DayNode(node.data.key, day, count, unread)
+            child = node.add(self._day_label(data), data)
+            child.add_leaf(Text("loading…", style="dim"))
+        self.post_message(self.Loaded(node))
+
+    def _fill_articles(self, node: TreeNode, listings: list[Listing]) -> None:
+        node.remove_children()
+        for listing in listings:
+            node.add_leaf(self.article_label(listing), listing)
+        self.post_message(self.Loaded(node))
+
+    class Loaded(Message):
+        """A node's children arrived."""
+
+        def __init__(self, node: TreeNode) -> None:
+            super().__init__()
+            self.node = node
+
+    # -- finding and marking -------------------------------------------------------------
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        """Enter or click on an article opens it."""
+        if isinstance(event.node.data, Listing):
+            event.stop()
+            self.post_message(self.ArticleChosen(event.node.data))
+
+    def find_article(self, article_id: str) -> TreeNode | None:
+        """The loaded node of an article, if its day is open."""
+        for outlet in self.root.children:
+            for day in outlet.children:
+                for leaf in day.children:
+                    if isinstance(leaf.data, Listing) and leaf.data.id == article_id:
+                        return leaf
+        return None
+
+    def update_listing(self, listing: Listing) -> None:
+        """Refresh an article's row (read, starred) wherever it is loaded, and the unread
+        counts of its day and outlet when it was just read."""
+        node = self.find_article(listing.id)
+        if node is None:
+            return
+        was_unread = isinstance(node.data, Listing) and not node.data.read
+        node.data = listing
+        node.set_label(self.article_label(listing))
+        if was_unread and listing.read:
+            day, outlet = node.parent, node.parent.parent if node.parent else None
+            if day is not None and isinstance(day.data, DayNode):
+                day.data.unread = max(day.data.unread - 1, 0)
+                day.set_label(self._day_label(day.data))
+            if outlet is not None and isinstance(outlet.data, OutletNode):
+                outlet.data.unread = max(outlet.data.unread - 1, 0)
+                outlet.set_label(self._outlet_label(outlet.data))
+
+    def set_view(self, view: View) -> None:
+        """Relabel every loaded node in another script."""
+        self.view = view
+        for outlet in self.root.children:
+            if isinstance(outlet.data, OutletNode):
+                outlet.set_label(self._outlet_label(outlet.data))
+            for day in outlet.children:
+                for leaf in day.children:
+                    if isinstance(leaf.data, Listing):
+                        leaf.set_label(self.article_label(leaf.data))
+
+    def reveal(self, listing: Listing) -> None:
+        """Open the outlet and day of an article and put the cursor on it (as they load)."""
+        self._pending_reveal = listing
+        for outlet in self.root.children:
+            if isinstance(outlet.data, OutletNode) and outlet.data.key == listing.outlet:
+                if not outlet.is_expanded:
+                    outlet.expand()
+                else:
+                    self._reveal_in_outlet(outlet)
+                return
+
+    def _reveal_in_outlet(self, outlet: TreeNode) -> None:
+        listing = getattr(self, "_pending_reveal", None)
+        if listing is None:
+            return
+        day = listing.published.astimezone().date() if listing.published else None
+        for child in outlet.children:
+            if isinstance(child.data, DayNode) and child.data.day == day:
+                if not child.is_expanded:
+                    child.expand()
+                else:
+                    self._reveal_in_day(child)
+                return
+
+    def _reveal_in_day(self, day: TreeNode) -> None:
+        listing = getattr(self, "_pending_reveal", None)
+        if listing is None:
+            return
+        for leaf in day.children:
+            if isinstance(leaf.data, Listing) and leaf.data.id == listing.id:
+                self.move_cursor(leaf)
+                self.scroll_to_node(leaf, animate=False)
+                self._pending_reveal = None
+                return
+
+    def on_outline_loaded(self, event: "Outline.Loaded") -> None:
+        """Continue a reveal once the children it waits for are there."""
+        if isinstance(event.node.data, OutletNode):
+            self._reveal_in_outlet(event.node)
+        elif isinstance(event.node.data, DayNode):
+            self._reveal_in_day(event.node)

@@ -1,0 +1,156 @@
+"""The reader pane: one article laid out for Chinese text, scrolled line by line."""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from newsreader import render, script
+from newsreader.cli.output import local_time
+from newsreader.model import View
+from newsreader.store.records import Detail
+from newsreader.tui import layout
+
+MAX_MEASURE = 92  # cells: a comfortable line length for Chinese prose
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """Headline, outlet, local time, author, URL, then the body with media placeholders."""
+
+    BINDINGS = [
+        Binding("j,down", "scroll_down", "Down", show=False),
+        Binding("k,up", "scroll_up", "Up", show=False),
+        Binding("space,pagedown", "page_down", "Page down", show=False),
+        Binding("b,pageup", "page_up", "Page up", show=False),
+        Binding("g,home", "scroll_home", "Top", show=False),
+        Binding("G,end", "scroll_end", "Bottom", show=False),
+    ]
+
+    view: reactive[View] = reactive(View.ORIGINAL)
+    query: reactive[str] = reactive("")
+
+    def __init__(self, variant: str = "plain", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.variant = variant
+        self.article: Detail | None = None
+        self.error: str = ""
+        self._lines: list[Strip] = []
+        self._laid_out_for: tuple | None = None
+        self._markdown_cache: dict[str, str] = {}
+
+    # -- content -------------------------------------------------------------------------
+
+    def show_article(self, article: Detail | None, error: str = "") -> None:
+        """Show an article (or an error in its place) from the top."""
+        self.article = article
+        self.error = error
+        self._laid_out_for = None
+        self.scroll_to(0, 0, animate=False)
+        self._layout()
+
+    def _markdown(self, article: Detail) -> str:
+        cached = self._markdown_cache.get(article.listing.id)
+        if cached is None:
+            cached = render.markdown(article.body_html, article.media)
+            if len(self._markdown_cache) > 64:
+                self._markdown_cache.clear()
+            self._markdown_cache[article.listing.id] = cached
+        return cached
+
+    def _styles(self) -> layout.Styles:
+        variables = self.app.theme_variables if self.is_attached else {}
+        accent = variables.get("accent", "cyan")
+        primary = variables.get("primary", "blue")
+        return layout.Styles(
+            heading=Style(bold=True, color=primary) if primary.startswith("#") else Style(bold=True),
+            placeholder=Style(bold=True, color=accent) if accent.startswith("#") else Style(bold=True),
+            link=Style(underline=True),
+            highlight=Style(reverse=True, bold=True),
+        )
+
+    def _texts(self, width: int) -> list[Text]:
+        """Every line of the article at ``width`` cells."""
+        if self.article is None:
+            message = self.error or "Select an article on the left (enter), or press / to search."
+            return [Text(message, style="bold red" if self.error else "dim")]
+        article, view, styles = self.article, self.view, self._styles()
+
+        def conv(value: str) -> str:
+            return script.convert(value, view, self.variant)
+
+        lines: list[Text] = []
+        title = Text(conv(article.listing.title), style=Style(bold=True))
+        layout.highlight(title, self.query, styles.highlight)
+        lines.extend(layout.wrap_text(title, width))
+        meta = [article.listing.outlet_name(view), local_time(article.listing.published)]
+        if article.author:
+            meta.append(conv(article.author))
+        lines.extend(layout.wrap_text(Text(" · ".join(meta), style="italic"), width))
+        if article.listing.url:
+            lines.append(Text(article.listing.url[: width * 3], style="dim underline"))
+        lines.append(Text("─" * min(width, 40), style="dim"))
+        if article.summary:
+            summary = Text(conv(article.summary), style="italic")
+            layout.highlight(summary, self.query, styles.highlight)
+            lines.extend(layout.wrap_text(summary, width))
+            lines.append(Text())
+        body = script.convert_markdown(self._markdown(article), view, self.variant)
+        for kind, text in layout.blocks(body, styles):
+            layout.highlight(text, self.query, styles.highlight)
+            indent = {"item": "• ", "quote": "│ "}.get(kind, "")
+            lines.extend(layout.wrap_text(text, width, indent))
+            lines.append(Text())
+        if article.media or article.links:
+            lines.append(Text(f"{len(article.media)} media, {len(article.links)} links — press m", style="dim"))
+        return lines
+
+    def _layout(self) -> None:
+        width = max(min(self.scrollable_content_region.width - 1, MAX_MEASURE), 10)
+        key = (id(self.article), self.error, self.view, self.query, width, self.app.theme if self.is_attached else "")
+        if key == self._laid_out_for:
+            return
+        self._laid_out_for = key
+        console = self.app.console
+        strips = []
+        for text in self._texts(width):
+            text.end = ""
+            text.no_wrap = True
+            segments = list(text.render(console))
+            strips.append(Strip(segments, text.cell_len))
+        self._lines = strips
+        self.virtual_size = Size(width, len(strips))
+        self.refresh()
+
+    def watch_view(self) -> None:
+        self._layout()
+
+    def watch_query(self) -> None:
+        self._layout()
+
+    def on_resize(self) -> None:
+        self._layout()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._laid_out_for = None
+        if self.is_attached:
+            self._layout()
+
+    # -- rendering -----------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        """One screen line: the laid-out line at the scroll position, padded to the width."""
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        style = self.rich_style
+        if index >= len(self._lines):
+            return Strip([Segment(" " * width, style)], width)
+        strip = self._lines[index].crop(scroll_x, scroll_x + width)
+        return strip.extend_cell_length(width).apply_style(style)

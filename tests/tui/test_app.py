@@ -1,0 +1,203 @@
+"""The app driven by its keys with Pilot; the opener replaced by a recorder."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, OptionList
+
+from newsreader.model import View
+from newsreader.opener import OpenError, open_url
+from newsreader.store.library import Library
+from newsreader.tui.app import NewsReaderApp
+from newsreader.tui.screens.help import HelpScreen
+from newsreader.tui.screens.media import MediaScreen
+from newsreader.tui.widgets.outline import Outline
+from newsreader.tui.widgets.reader import ArticleView
+
+SIZE = (120, 36)
+
+
+class Recorder:
+    """Stands in for the opener: remembers what would have been opened."""
+
+    def __init__(self) -> None:
+        self.opened: list[tuple[str, str]] = []
+
+    def __call__(self, url: str, kind: str = "link") -> str:
+        self.opened.append((kind, url))
+        return "recorded"
+
+
+def make_app() -> tuple[NewsReaderApp, Recorder]:
+    library = Library()
+    library.ensure_indexed()
+    app = NewsReaderApp(library, index_on_start=False)
+    recorder = Recorder()
+    app.opener = recorder
+    return app, recorder
+
+
+def reader_text(app: NewsReaderApp) -> str:
+    return "\n".join(strip.text for strip in app.query_one(ArticleView)._lines)
+
+
+async def open_first(pilot) -> None:
+    """enter on the first outlet, its first day, its first article."""
+    await pilot.press("enter")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.press("down", "enter")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.press("down", "enter")
+    await pilot.pause()
+
+
+async def test_enter_opens_an_article_and_marks_it_read():
+    app, _ = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(pilot)
+        assert app.current is not None
+        assert app.current.listing.title == "拜登与习近平将在秘鲁举行一对一会晤"
+        text = reader_text(app)
+        assert "纽约时报中文网" in text and "MICHAEL D. SHEAR" in text and "[Image 1]" in text
+        assert app.library.listing(app.current.listing.id).read
+
+
+async def test_t_cycles_the_script_for_the_whole_screen_and_is_remembered():
+    app, _ = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(pilot)
+        await pilot.press("t")
+        assert app.view is View.SIMPLIFIED and "simplified" in app.sub_title
+        await pilot.press("t")
+        assert app.view is View.TRADITIONAL
+        await pilot.pause()
+        assert "拜登與習近平將在祕魯舉行一對一會晤" in reader_text(app)
+        labels = [str(node.label) for node in app.query_one(Outline).root.children]
+        assert any("紐約時報中文網" in label for label in labels)
+    assert app.library.state.get("script") == "traditional"
+    again, _ = make_app()
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert again.view is View.TRADITIONAL
+        assert again.current is not None  # reopened where the user left off
+        await pilot.press("t")
+        assert again.view is View.ORIGINAL
+
+
+async def test_n_and_p_walk_the_list_order():
+    app, _ = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(pilot)
+        seen = [app.current.listing.outlet]
+        for _ in range(4):
+            await pilot.press("n")
+            await pilot.pause()
+            seen.append(app.current.listing.outlet)
+        assert seen == ["nytimes", "rfi", "rfi", "epochtimes", "dw"]
+        await pilot.press("n")  # the end: stays, says so
+        assert app.current.listing.outlet == "dw"
+        await pilot.press("p")
+        assert app.current.listing.outlet == "epochtimes"
+
+
+async def test_m_lists_media_and_a_number_opens_it():
+    app, recorder = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, MediaScreen)
+        await pilot.press("1")
+        await pilot.pause()
+        assert recorder.opened == [("image", "https://static01.nyt.com/images/2024/11/13/multimedia/"
+                                             "13DC-BIDEN-XI-fpjt/13DC-BIDEN-XI-fpjt-master1050.jpg")]
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # the second entry: the first link
+        await pilot.pause()
+        assert recorder.opened[-1][0] == "link"
+        assert not isinstance(app.screen, MediaScreen)
+
+
+async def test_o_opens_the_article_url_and_failures_are_notifications():
+    app, recorder = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(pilot)
+        await pilot.press("o")
+        assert recorder.opened == [("link", "https://cn.nytimes.com/world/20241114/biden-xi-china-meeting/")]
+
+        def failing(url: str, kind: str = "link") -> str:
+            raise OpenError("no web browser found (set $BROWSER)")
+
+        app.opener = failing
+        await pilot.press("o")
+        await pilot.pause()
+        assert app.is_running
+        assert any("no web browser" in n.message for n in app._notifications)
+
+
+def test_opener_refuses_unsafe_schemes():
+    calls = []
+    for url in ("javascript:alert(1)", "file:///etc/passwd", "-oProxyCommand=x", "data:text/html,x"):
+        with pytest.raises(OpenError):
+            open_url(url, browser=lambda u: calls.append(u) or True)
+    assert calls == []
+    assert open_url("https://example.com", browser=lambda u: calls.append(u) or True) == "opened in the browser"
+    assert calls == ["https://example.com"]
+
+
+async def test_s_stars_like_the_command_line():
+    app, _ = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(pilot)
+        await pilot.press("s")
+        article_id = app.current.listing.id
+        assert app.library.listing(article_id).starred
+        await pilot.press("s")
+        assert not app.library.listing(article_id).starred
+
+
+async def test_help_and_quit():
+    app, _ = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("q")
+        await pilot.pause()
+    assert not app.is_running
+
+
+async def test_search_flow_results_open_next_and_escape_back():
+    app, _ = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"習近平", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        results = app.query_one("#results", OptionList)
+        assert results.option_count == 5 and app.focused is results
+        await pilot.press("enter")
+        await pilot.pause()
+        first = app.current.listing.id
+        assert "习近平" in reader_text(app)
+        await pilot.press("n")
+        assert app.current.listing.id != first and app.current.listing.id == app.hits[1].listing.id
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.searching and app.focused is app.query_one(Outline)
+
+
+async def test_a_missing_article_shows_an_error_not_a_crash():
+    app, _ = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_id("0000000000000000")
+        await pilot.pause()
+        assert "no longer in the cache" in reader_text(app)
+        assert app.is_running
