@@ -33,6 +33,18 @@ def normalise(text: str) -> str:
     return to_simplified(unicodedata.normalize("NFKC", text)).lower()
 
 
+def fold(text: str) -> str:
+    """Simplified and lowercased, keeping every character's position (for highlighting).
+
+    Where whole-text conversion changes the length (a phrase conversion), each
+    character is folded on its own instead.
+    """
+    folded = to_simplified(text).lower()
+    if len(folded) == len(text):
+        return folded
+    return "".join((to_simplified(c).lower() or c)[:1] for c in text)
+
+
 def index_tokens(text: str) -> str:
     """The token string stored in the FTS5 index for ``text``."""
     out: list[str] = []

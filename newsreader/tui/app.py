@@ -119,7 +119,6 @@ class NewsReaderApp(App[None]):
     def action_toggle_script(self) -> None:
         """Original → simplified → traditional → original, for the whole screen."""
         self.view = self.view.next()
-        self.notify(f"Script: {SCRIPT_NAMES[self.view]}", timeout=1.5)
 
     # -- opening articles ----------------------------------------------------------------
 

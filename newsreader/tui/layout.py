@@ -106,11 +106,9 @@ def highlight(text: Text, query: str, style: Style) -> None:
     """Mark each place a query term occurs (in either script, any case)."""
     if not query.strip():
         return
-    folded = tokens.normalise(text.plain)
-    if len(folded) != len(text.plain):
-        return
+    folded = tokens.fold(text.plain)
     for term in tokens.terms(query):
-        needle = tokens.normalise(term).strip()
+        needle = tokens.fold(term).strip()
         if not needle:
             continue
         start = folded.find(needle)

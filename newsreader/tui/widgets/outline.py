@@ -133,6 +133,9 @@ class Outline(Tree):
 
     def _fill_days(self, node: TreeNode, days: list) -> None:
         node.remove_children()
+        node.data.unread = sum(unread for _day, _count, unread in days)
+        node.data.count = sum(count for _day, count, _unread in days)
+        node.set_label(self._outlet_label(node.data))
         for day, count, unread in days:
             data = DayNode(node.data.key, day, count, unread)
             child = node.add(self._day_label(data), data)
@@ -141,6 +144,13 @@ class Outline(Tree):
 
     def _fill_articles(self, node: TreeNode, listings: list[Listing]) -> None:
         node.remove_children()
+        unread = sum(not listing.read for listing in listings)
+        outlet = node.parent
+        if isinstance(outlet.data, OutletNode):
+            outlet.data.unread = max(outlet.data.unread - (node.data.unread - unread), 0)
+            outlet.set_label(self._outlet_label(outlet.data))
+        node.data.unread = unread
+        node.set_label(self._day_label(node.data))
         for listing in listings:
             node.add_leaf(self.article_label(listing), listing)
         self.post_message(self.Loaded(node))

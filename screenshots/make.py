@@ -1,0 +1,85 @@
+"""Make the README's screenshots from the bundled sample: python screenshots/make.py
+
+Runs the app headless at 120×36 with its own temporary cache and data, so what you
+have indexed is never touched, and writes one SVG per screen into this folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SIZE = (120, 36)
+
+
+async def shoot() -> list[Path]:
+    """Drive the app through its main screens and save each."""
+    from newsreader.store.library import Library
+    from newsreader.tui.app import NewsReaderApp
+
+    library = Library()
+    library.ensure_indexed()
+    app = NewsReaderApp(library, index_on_start=False)
+    app.opener = lambda url, kind="link": "recorded"
+    written: list[Path] = []
+
+    def save(name: str) -> None:
+        path = HERE / f"{name}.svg"
+        path.write_text(app.export_screenshot(title=f"newsreader — {name}"), encoding="utf-8")
+        written.append(path)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        save("main")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        for _ in range(4):  # the DW article: traditional script, videos and links
+            await pilot.press("n")
+        await pilot.pause()
+        save("reader-original")
+        await pilot.press("t")
+        await pilot.pause()
+        save("reader-simplified")
+        await pilot.press("t")
+        await pilot.pause()
+        save("reader-traditional")
+        await pilot.press("t", "m")
+        await pilot.pause()
+        save("media")
+        await pilot.press("escape", "question_mark")
+        await pilot.pause()
+        save("help")
+        await pilot.press("escape", "slash", *"習近平", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        save("search")
+    library.close()
+    return written
+
+
+def main() -> None:
+    """Point the XDG dirs at a temporary folder and shoot."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
+            os.environ[name] = str(Path(tmp) / name.lower())
+        os.environ["TZ"] = "UTC"
+        time.tzset()
+        for path in asyncio.run(shoot()):
+            print(path.relative_to(HERE.parent), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
