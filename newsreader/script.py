@@ -44,7 +44,7 @@ def convert(text: str, view: View, variant: str = "plain") -> str:
     return text
 
 
-def detect(text: str, sample: int = 1000) -> Script:
+def detect(text: str, sample: int = 500) -> Script:
     """Which script ``text`` is written in: simplified, traditional, mixed or none.
 
     Counts the Han characters that change under each conversion in a sample of the text:

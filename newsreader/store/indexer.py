@@ -27,7 +27,7 @@ Report = Callable[[str, str], None]
 
 BATCH = 32  # files per worker task
 IN_PROCESS_BELOW = 48  # fewer changed files than this are parsed without starting workers
-COMMIT_EVERY = 1.0  # seconds
+COMMIT_EVERY = 4.0  # seconds: a kill loses at most this much work
 
 
 @dataclass
@@ -175,8 +175,9 @@ class Writer:
 
     def _insert(self, row: Row) -> None:
         rowid = row.sort_key()
+        step = 1 if rowid >= 0 else -1
         while self.db.execute("SELECT 1 FROM articles WHERE rowid = ?", (rowid,)).fetchone():
-            rowid += 1
+            rowid += step
         self.db.execute(
             "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (rowid, row.id, row.url, row.outlet, row.title, row.summary, row.author, row.category,
@@ -232,6 +233,21 @@ class Writer:
         return reparse
 
 
+def _watch_parent(parent: int) -> None:
+    """In a worker: exit when the indexing process is gone (killed), instead of lingering."""
+    import threading
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def _parse_all(paths: list[str], should_stop: Callable[[], bool]) -> Iterator[FileResult]:
     """Parse files on every core (in this process when there are few), in order of submission."""
     batches = [paths[i:i + BATCH] for i in range(0, len(paths), BATCH)]
@@ -243,7 +259,8 @@ def _parse_all(paths: list[str], should_stop: Callable[[], bool]) -> Iterator[Fi
             yield from prepare_many(batch)
         return
     context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_watch_parent,
+                             initargs=(os.getpid(),)) as pool:
         pending: list[Future] = []
         queue = iter(batches)
         for batch in queue:

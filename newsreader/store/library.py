@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from newsreader import outlets, paths
 from newsreader.store import indexer, schema
 from newsreader.store.indexer import IndexLock, IndexResult
+from newsreader.store.prepare import TIES
 from newsreader.store.records import LISTING_COLUMNS, Detail, Listing, utc
 from newsreader.store.search import Hit, search
 from newsreader.store.state import State, attach
@@ -143,11 +144,11 @@ class Library:
             where.append("a.outlet = ?")
             args.append(outlet)
         if since:
-            where.append("a.rowid >= ?")
-            args.append(local_day_bounds(since)[0] << 20)
+            where.append("a.rowid >= ? AND a.published >= ?")
+            args.extend([local_day_bounds(since)[0] * TIES, local_day_bounds(since)[0]])
         if until:
-            where.append("a.rowid < ?")
-            args.append(local_day_bounds(until)[1] << 20)
+            where.append("a.rowid < ? AND a.published < ?")
+            args.extend([(local_day_bounds(until)[1] + 3600) * TIES, local_day_bounds(until)[1]])
         if starred:
             where.append("a.id IN (SELECT article_id FROM state.starred)")
         if unread:
@@ -210,9 +211,12 @@ class Library:
             sql = f"SELECT {LISTING_COLUMNS} FROM articles a WHERE a.outlet = ? AND a.published IS NULL"
             return [Listing.from_row(r) for r in self.db.execute(sql, (outlet,))]
         start, end = local_day_bounds(day)
+        # rowids are publication times (x TIES) a tie nudges upward: the rowid range
+        # finds the rows through the index, the published test keeps the day exact
         sql = (f"SELECT {LISTING_COLUMNS} FROM articles a WHERE a.outlet = ? AND a.rowid >= ? AND a.rowid < ? "
-               "ORDER BY a.rowid DESC")
-        return [Listing.from_row(r) for r in self.db.execute(sql, (outlet, start << 20, end << 20))]
+               "AND a.published >= ? AND a.published < ? ORDER BY a.rowid DESC")
+        low, high = start * TIES, (end + 3600) * TIES
+        return [Listing.from_row(r) for r in self.db.execute(sql, (outlet, low, high, start, end))]
 
     def neighbour(self, listing: Listing | None, step: int) -> Listing | None:
         """The article after (step +1) or before (-1) ``listing`` in the outline's order:

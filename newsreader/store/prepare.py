@@ -19,6 +19,11 @@ from newsreader.sources import ParseError, parse_file
 from newsreader.store import tokens
 
 
+# Rowids are publication seconds times this, so up to this many articles of the same second
+# keep their second (a tie takes the next free rowid).
+TIES = 2
+
+
 @dataclass(frozen=True)
 class Row:
     """One article as the cache stores it (see schema.py), plus its search tokens."""
@@ -44,8 +49,11 @@ class Row:
     body_tokens: str
 
     def sort_key(self) -> int:
-        """The rowid: publication time in the high bits so rowid order is date order."""
-        return ((self.published or 0) << 20) | (int(self.id[:5], 16) & 0xFFFFF)
+        """The preferred rowid: the publication time in epoch seconds, so rowid order is date
+        order and FTS5's rowid deltas stay short; undated articles get negative keys."""
+        if self.published is not None:
+            return self.published * TIES
+        return -1 - (int(self.id[:7], 16) & 0x3FFFFFF)
 
 
 @dataclass(frozen=True)
@@ -86,8 +94,8 @@ def to_row(article: Article) -> Row:
         script=script.detect(article.title + "\n" + article.text).value,
         source=article.source,
         format=article.format,
-        body=zlib.compress(article.body_html.encode("utf-8", "replace"), 6),
-        text=zlib.compress(article.text.encode("utf-8", "replace"), 6),
+        body=zlib.compress(article.body_html.encode("utf-8", "replace"), 4),
+        text=zlib.compress(article.text.encode("utf-8", "replace"), 4),
         media=json.dumps([asdict(m) for m in article.media], ensure_ascii=False),
         links=json.dumps([asdict(link) for link in article.links], ensure_ascii=False),
         quality=len(article.text),

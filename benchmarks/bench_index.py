@@ -1,0 +1,62 @@
+"""Index throughput, re-index of unchanged files, list and show times, peak memory.
+
+    python benchmarks/bench_index.py [N ...]      (default: 10000)
+
+Builds (once) a synthetic archive of N articles in the three formats, indexes it with
+the real command in a fresh cache, and prints one line of figures per N. Medians of
+five runs where a step is repeated; peak memory is the whole process tree's (workers
+included), sampled every 50 ms.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import shutil
+from pathlib import Path
+
+from common import OUT, archive, env_for, median_seconds, newsreader, run_measured
+
+
+def bench(count: int) -> dict:
+    """Measure one archive size."""
+    source = archive(count)
+    home = OUT / f"home-{count}"  # kept for bench_search.py and bench_app.py
+    shutil.rmtree(home, ignore_errors=True)
+    env = env_for(home)
+    seconds, peak_mb, result = run_measured([sys.executable, "-m", "newsreader", "index", str(source)], env)
+    if result.returncode != 0:
+        raise SystemExit(result.stderr)
+    reindex = median_seconds(lambda: newsreader("index", env=env))
+    first_id = json.loads(newsreader("list", "--limit", "1", "--json", env=env).stdout)[0]["id"]
+    list_time = median_seconds(lambda: newsreader("list", "--limit", "50", env=env))
+    list_all = median_seconds(lambda: newsreader("list", env=env), repeat=3)
+    show_time = median_seconds(lambda: newsreader("show", first_id[:8], env=env))
+    probe = ("import sys, newsreader.cli as cli; cli.main(['show', %r]); "
+             "print('textual' in sys.modules, file=sys.stderr)" % first_id[:8])
+    loaded = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
+    cache = Path(home) / "cache" / "newsreader" / "cache.sqlite"
+    return {
+        "articles": count,
+        "first_index_s": round(seconds, 1),
+        "articles_per_s": round(count / seconds),
+        "peak_mb": peak_mb,
+        "reindex_unchanged_s": round(reindex, 2),
+        "list_50_s": round(list_time, 3),
+        "list_all_s": round(list_all, 3),
+        "show_s": round(show_time, 3),
+        "show_imports_textual": loaded.stderr.strip().endswith("True"),
+        "cache_mb": round(cache.stat().st_size / 1e6),
+    }
+
+
+def main() -> None:
+    """Run each size given on the command line."""
+    sizes = [int(a) for a in sys.argv[1:]] or [10_000]
+    for size in sizes:
+        print(json.dumps(bench(size)), flush=True)
+
+
+if __name__ == "__main__":
+    main()

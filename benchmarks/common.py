@@ -1,0 +1,87 @@
+"""Helpers the benchmarks share: fresh XDG dirs, timing medians, process-tree memory."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+
+
+def env_for(home: Path) -> dict[str, str]:
+    """An environment whose cache, data and config dirs live under ``home``."""
+    env = dict(os.environ)
+    env.update(XDG_CACHE_HOME=str(home / "cache"), XDG_DATA_HOME=str(home / "data"),
+               XDG_CONFIG_HOME=str(home / "config"))
+    env.pop("CI", None)
+    return env
+
+
+def archive(count: int) -> Path:
+    """The synthetic archive of ``count`` articles, built once and kept in benchmarks/out."""
+    target = OUT / f"archive-{count}"
+    done = target / ".complete"
+    if not done.exists():
+        subprocess.run([sys.executable, str(HERE / "synth.py"), str(target), str(count)], check=True)
+        done.write_text("ok")
+    return target
+
+
+def newsreader(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """Run the installed CLI (as a user would) with output captured."""
+    return subprocess.run([sys.executable, "-m", "newsreader", *args], env=env, capture_output=True,
+                          text=True, check=False)
+
+
+def median_seconds(run, repeat: int = 5) -> float:
+    """The median wall time of ``repeat`` calls."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _tree_rss_kb(pid: int) -> int:
+    total = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/status") as handle:
+                for line in handle:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as handle:
+                    pending.extend(int(c) for c in handle.read().split())
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total
+
+
+def run_measured(args: list[str], env: dict[str, str]) -> tuple[float, int, subprocess.CompletedProcess]:
+    """Run a command; return wall seconds, peak RSS of its whole process tree (MB), result."""
+    start = time.perf_counter()
+    process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = [0]
+
+    def sample() -> None:
+        while process.poll() is None:
+            peak[0] = max(peak[0], _tree_rss_kb(process.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = process.communicate()
+    seconds = time.perf_counter() - start
+    sampler.join()
+    result = subprocess.CompletedProcess(args, process.returncode, out, err)
+    return seconds, peak[0] // 1024, result
