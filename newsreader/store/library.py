@@ -218,19 +218,22 @@ class Library:
         low, high = start * TIES, (end + 3600) * TIES
         return [Listing.from_row(r) for r in self.db.execute(sql, (outlet, low, high, start, end))]
 
-    def neighbour(self, listing: Listing | None, step: int) -> Listing | None:
+    def neighbour(self, listing: Listing | None, step: int, order: list[str] | None = None) -> Listing | None:
         """The article after (step +1) or before (-1) ``listing`` in the outline's order:
-        outlets by their newest article, then each outlet's articles newest first."""
-        order = [o.key for o in self.outlet_counts()]
+        outlets in ``order`` (by default, by their newest article), each newest first."""
+        if order is None:
+            order = [o.key for o in self.outlet_counts()]
         if listing is None:
             if not order:
                 return None
             rows = self.listings(outlet=order[0], limit=1)
             return rows[0] if rows else None
         if step > 0:
-            sql = f"SELECT {LISTING_COLUMNS} FROM articles a WHERE a.outlet = ? AND a.rowid < ? ORDER BY a.rowid DESC LIMIT 1"
+            sql = (f"SELECT {LISTING_COLUMNS} FROM articles a WHERE a.outlet = ? AND a.rowid < ? "
+                   "ORDER BY a.rowid DESC LIMIT 1")
         else:
-            sql = f"SELECT {LISTING_COLUMNS} FROM articles a WHERE a.outlet = ? AND a.rowid > ? ORDER BY a.rowid ASC LIMIT 1"
+            sql = (f"SELECT {LISTING_COLUMNS} FROM articles a WHERE a.outlet = ? AND a.rowid > ? "
+                   "ORDER BY a.rowid ASC LIMIT 1")
         row = self.db.execute(sql, (listing.outlet, listing.rowid)).fetchone()
         if row:
             return Listing.from_row(row)

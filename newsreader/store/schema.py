@@ -13,7 +13,7 @@ from pathlib import Path
 
 from newsreader.store import tokens
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -53,8 +53,9 @@ CREATE TABLE article_files (
 ) WITHOUT ROWID;
 CREATE INDEX article_files_path ON article_files (path);
 CREATE TABLE dirs (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL);
+-- body first: FTS5 marks every position outside column 0, so the big column goes there.
 CREATE VIRTUAL TABLE search USING fts5(
-    title, body, content='', columnsize=0, tokenize='unicode61 remove_diacritics 2'
+    body, title, content='', columnsize=0, tokenize='unicode61 remove_diacritics 2'
 );
 """
 

@@ -21,10 +21,11 @@ from newsreader.script import to_simplified
 from newsreader.sources.htmlclean import PLACEHOLDER
 
 # Bump when tokenization changes: a cache built with other tokens is rebuilt.
-VERSION = f"2/opencc-{opencc.__version__}"
+VERSION = f"3/opencc-{opencc.__version__}"
 
 _HAN_RUN = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_PIECE = re.compile(f"([{_HAN_RUN}]+)|([^\\W_]+)")
+# A run of Han/kana/hangul, or a run of other letters and digits (a Latin word, a number).
+_PIECE = re.compile(f"([{_HAN_RUN}]+)|([^\\W_{_HAN_RUN}]+)")
 
 
 # Fullwidth ASCII (ＡＰＥＣ, １１) and the ideographic space fold to their plain forms.

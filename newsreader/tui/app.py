@@ -26,6 +26,7 @@ from newsreader.store.search import Hit
 from newsreader.tui.commands import NewsCommands
 from newsreader.tui.screens.help import HelpScreen
 from newsreader.tui.screens.media import MediaScreen
+from newsreader.tui.theme import NEWSREADER
 from newsreader.tui.widgets.outline import Outline
 from newsreader.tui.widgets.reader import ArticleView
 
@@ -62,6 +63,8 @@ class NewsReaderApp(App[None]):
         self.current: Detail | None = None
         self.hits: list[Hit] = []
         self.searching = False
+        self.total: int | None = None
+        self.restored = False
 
     # -- layout --------------------------------------------------------------------------
 
@@ -79,6 +82,8 @@ class NewsReaderApp(App[None]):
     def on_mount(self) -> None:
         """Show the cache at once; restore script, theme and place; index changes in a worker."""
         state = self.library.state
+        self.register_theme(NEWSREADER)
+        self.theme = "newsreader"
         theme = state.get("theme") or self.settings.theme
         if theme and theme in self.available_themes:
             self.theme = theme
@@ -95,11 +100,20 @@ class NewsReaderApp(App[None]):
         last = state.get("last_article")
         if last:
             self.open_id(last, reveal=True)
-        if self.index_on_start and self.library.needs_index():
+        if self.index_on_start:
             self.reindex()
+        self.restored = True
 
     def _update_title(self) -> None:
-        self.sub_title = f"{self.library.count()} articles · script: {SCRIPT_NAMES[self.view]}"
+        count = f"{self.total} articles · " if self.total is not None else ""
+        self.sub_title = f"{count}script: {SCRIPT_NAMES[self.view]}"
+
+    def on_outline_loaded(self, event: Outline.Loaded) -> None:
+        """Once the outlets are in, the header counts the articles."""
+        outline = self.query_one(Outline)
+        if event.node is outline.root:
+            self.total = sum(n.data.count for n in outline.root.children if hasattr(n.data, "count"))
+            self._update_title()
 
     # -- script and theme ----------------------------------------------------------------
 
@@ -113,7 +127,7 @@ class NewsReaderApp(App[None]):
         self.library.state.put("script", view.value)
 
     def watch_theme(self, theme: str) -> None:
-        if self.is_mounted:
+        if self.restored:  # a theme the user picked, not the one restored at start
             self.library.state.put("theme", theme)
 
     def action_toggle_script(self) -> None:
@@ -163,7 +177,8 @@ class NewsReaderApp(App[None]):
             else:
                 self.notify("No more results", timeout=1.5)
             return
-        listing = self.library.neighbour(self.current.listing if self.current else None, step)
+        order = self.query_one(Outline).outlet_order or None
+        listing = self.library.neighbour(self.current.listing if self.current else None, step, order)
         if listing is None:
             self.notify("No more articles", timeout=1.5)
             return
@@ -213,9 +228,9 @@ class NewsReaderApp(App[None]):
         try:
             done = self.opener(url, kind)
         except OpenError as error:
-            self.notify(str(error), severity="error", title="Not opened")
+            self.notify(str(error), severity="error", title="Not opened", markup=False)
             return
-        self.notify(f"{done}: {url[:80]}", timeout=2.5)
+        self.notify(f"{done}: {url[:80]}", timeout=2.5, markup=False)
 
     # -- search --------------------------------------------------------------------------
 
@@ -252,7 +267,7 @@ class NewsReaderApp(App[None]):
         if hits:
             results.highlighted = 0
         else:
-            self.notify(f"Nothing matches {query!r}", severity="warning")
+            self.notify(f"Nothing matches {query!r}", severity="warning", markup=False)
 
     def _show_results(self) -> None:
         if not self.searching:
@@ -309,11 +324,14 @@ class NewsReaderApp(App[None]):
             if total:
                 self.call_from_thread(status.update, Text(f"indexing {done}/{total} files…", style="italic"))
 
-        background = Library(warn=lambda message: self.call_from_thread(self.notify, message, severity="warning"))
+        background = Library(warn=lambda message: self.call_from_thread(
+            self.notify, message, severity="warning", markup=False))
         try:
+            if not background.needs_index():
+                return
             result = background.index(progress=progress, should_stop=lambda: worker.is_cancelled, wait=False)
         except Exception as error:  # noqa: BLE001 - shown, never a crash
-            self.call_from_thread(self.notify, f"Indexing failed: {error}", severity="error")
+            self.call_from_thread(self.notify, f"Indexing failed: {error}", severity="error", markup=False)
             return
         finally:
             background.close()
@@ -328,7 +346,6 @@ class NewsReaderApp(App[None]):
                       if result.parsed else "")
         if result.parsed:
             self.query_one(Outline).reload()
-            self._update_title()
 
     def action_help(self) -> None:
         """Every binding."""

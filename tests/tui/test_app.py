@@ -43,6 +43,8 @@ def reader_text(app: NewsReaderApp) -> str:
 
 async def open_first(pilot) -> None:
     """enter on the first outlet, its first day, its first article."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
     await pilot.press("enter")
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
@@ -200,4 +202,29 @@ async def test_a_missing_article_shows_an_error_not_a_crash():
         app.open_id("0000000000000000")
         await pilot.pause()
         assert "no longer in the cache" in reader_text(app)
+        assert app.is_running
+
+
+async def test_markup_and_control_in_articles_show_literally(tmp_path):
+    doc = ("<!--1698786902000-->\n[[bold red]红[/] [@click=app.quit]标题[/]](https://example.com/x)\n------\n"
+           "<p>正文 [link=https://evil.example]点我[/link] \x1b[2J结束</p>"
+           '<p><a href="javascript:alert(1)">脚本</a></p>')
+    (tmp_path / "evil.txt").write_text(doc, encoding="utf-8")
+    library = Library()
+    library.index([str(tmp_path)])
+    app = NewsReaderApp(library, index_on_start=False)
+    recorder = Recorder()
+    app.opener = recorder
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(pilot)
+        text = reader_text(app)
+        assert "[bold red]红[/] [@click=app.quit]标题[/]" in text
+        assert "[link=https://evil.example]点我[/link]" in text and "\x1b" not in text
+        leaf = app.query_one(Outline).find_article(app.current.listing.id)
+        assert "[bold red]红[/]" in leaf.label.plain
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("1")  # there is nothing to open: javascript: was never a link
+        await pilot.pause()
+        assert recorder.opened == []
         assert app.is_running

@@ -67,15 +67,27 @@ class Outline(Tree):
         self.view = View.ORIGINAL
         self.show_root = False
         self.guide_depth = 2
+        self.outlet_order: list[str] = []
 
     # -- loading -------------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Rebuild the outlets from the cache (after indexing), keeping what was expanded."""
+        """Rebuild the outlets from the cache (at start, after indexing), in a worker."""
+        if not self.root.children:
+            self.root.add_leaf(Text("loading…", style="dim"))
+        self._load_outlets()
+
+    @work(thread=True, exclusive=True, group="outlets")
+    def _load_outlets(self) -> None:
+        counts = self.library.outlet_counts()
+        self.app.call_from_thread(self._fill_outlets, counts)
+
+    def _fill_outlets(self, counts: list) -> None:
         expanded = {node.data.key for node in self.root.children
                     if isinstance(node.data, OutletNode) and node.is_expanded}
         self.clear()
-        for outlet in self.library.outlet_counts():
+        self.outlet_order = [outlet.key for outlet in counts]
+        for outlet in counts:
             data = OutletNode(outlet.key, outlet.count, outlet.unread)
             node = self.root.add(self._outlet_label(data), data, expand=False)
             node.add_leaf(Text("loading…", style="dim"))
@@ -85,6 +97,10 @@ class Outline(Tree):
             self.root.add_leaf(Text("No articles yet: run `newsreader index PATH`", style="dim"))
         if self.cursor_line < 0:
             self.cursor_line = 0
+        self.post_message(self.Loaded(self.root))
+        pending = getattr(self, "_pending_reveal", None)
+        if pending is not None:
+            self.reveal(pending)
 
     def _outlet_label(self, data: OutletNode) -> Text:
         from newsreader import outlets
