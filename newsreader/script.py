@@ -35,13 +35,20 @@ def to_traditional(text: str, variant: str = "plain") -> str:
     return converter(VARIANTS.get(variant, "s2t")).convert(text) if text else text
 
 
+# From standard traditional to a regional variant, for text already in traditional script.
+_TRADITIONAL_VARIANTS = {"tw": "t2tw", "twp": "t2tw", "hk": "t2hk"}
+
+
 def convert(text: str, view: View, variant: str = "plain") -> str:
-    """Text as the reader asked to see it."""
-    if view is View.SIMPLIFIED:
-        return to_simplified(text)
-    if view is View.TRADITIONAL:
-        return to_traditional(text, variant)
-    return text
+    """Text as the reader asked to see it.
+
+    Text already in the asked-for script is left alone: converting traditional text
+    "to traditional" again would turn the 里 of 峇里島 into 裏.
+    """
+    if view is View.ORIGINAL or not text:
+        return text
+    written = detect(text)
+    return text if written is Script.NONE else _convert_known(text, view, variant, written)
 
 
 def detect(text: str, sample: int = 500) -> Script:
@@ -61,9 +68,9 @@ def detect(text: str, sample: int = 500) -> Script:
     if total == 0:
         return Script.NONE if len(chunk) < 2 else Script.SIMPLIFIED
     share = traditional_only / total
-    if share >= 0.85:
+    if share >= 0.75:
         return Script.TRADITIONAL
-    if share <= 0.15:
+    if share <= 0.25:
         return Script.SIMPLIFIED
     return Script.MIXED
 
@@ -76,11 +83,34 @@ def convert_markdown(markdown: str, view: View, variant: str = "plain") -> str:
     """Convert Markdown's text but leave every URL in it exactly as it was."""
     if view is View.ORIGINAL or not markdown:
         return markdown
+    return "\n\n".join(_convert_paragraph(p, view, variant) for p in markdown.split("\n\n"))
+
+
+def _convert_paragraph(paragraph: str, view: View, variant: str) -> str:
+    """One paragraph, its script judged on its own (a simplified caption in a traditional
+    article still converts), URLs untouched."""
+    if view is View.ORIGINAL or not paragraph:
+        return paragraph
+    text_only = _URL_PARTS.sub(" ", paragraph)
+    written = detect(text_only)
+    if written is Script.NONE:
+        return paragraph
     pieces: list[str] = []
     last = 0
-    for match in _URL_PARTS.finditer(markdown):
-        pieces.append(convert(markdown[last:match.start()], view, variant))
+    for match in _URL_PARTS.finditer(paragraph):
+        pieces.append(_convert_known(paragraph[last:match.start()], view, variant, written))
         pieces.append(match.group(0))
         last = match.end()
-    pieces.append(convert(markdown[last:], view, variant))
+    pieces.append(_convert_known(paragraph[last:], view, variant, written))
     return "".join(pieces)
+
+
+def _convert_known(text: str, view: View, variant: str, written: Script) -> str:
+    if not text:
+        return text
+    if view is View.SIMPLIFIED:
+        return text if written is Script.SIMPLIFIED else to_simplified(text)
+    if written is Script.TRADITIONAL:
+        config = _TRADITIONAL_VARIANTS.get(variant)
+        return converter(config).convert(text) if config else text
+    return to_traditional(text, variant)

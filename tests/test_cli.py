@@ -146,3 +146,17 @@ def test_search_across_scripts():
     assert [h["id"] for h in simplified] == [h["id"] for h in traditional]
     assert len(simplified) == 5 and all("snippet" in h for h in simplified)
     assert run_cli("search", "不存在的词语").returncode == 1
+
+
+@pytest.mark.parametrize("damage", [b"garbage" * 1000, b""])
+def test_every_command_rebuilds_a_damaged_cache_with_one_line(xdg, damage):
+    assert run_cli("star", DW).returncode == 0
+    cache = Path(xdg["XDG_CACHE_HOME"]) / "newsreader" / "cache.sqlite"
+    for suffix in ("-wal", "-shm"):
+        Path(str(cache) + suffix).unlink(missing_ok=True)
+    cache.write_bytes(damage)
+    result = run_cli("list", "--starred")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(DW)  # the star survived
+    if damage:
+        assert len(result.stderr.strip().splitlines()) == 1 and "rebuilding" in result.stderr

@@ -98,3 +98,10 @@ def test_headless_modules_never_import_textual():
     code = ("import sys, newsreader.cli, newsreader.cli.commands, newsreader.store.library, newsreader.render, "
             "newsreader.sources, newsreader.script; assert 'textual' not in sys.modules, 'textual imported'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_text_already_in_the_asked_script_is_left_alone():
+    text = "將會是兩人自去年11月在峇里島G20場邊會談之後"
+    assert script.convert(text, View.TRADITIONAL) == text  # s2t would make 峇裏島
+    assert script.convert_markdown("峇里島場邊會談\n\n拜登称与李强会面", View.TRADITIONAL) == "峇里島場邊會談\n\n拜登稱與李強會面"
+    assert script.convert("习近平与台湾", View.SIMPLIFIED) == "习近平与台湾"

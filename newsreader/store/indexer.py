@@ -233,9 +233,15 @@ class Writer:
         return reparse
 
 
-def _watch_parent(parent: int) -> None:
-    """In a worker: exit when the indexing process is gone (killed), instead of lingering."""
+def _start_worker(parent: int) -> None:
+    """In a worker: yield the CPU to the writing process (it alone writes, so when it waits
+    everything waits), and exit when that process is gone (killed) instead of lingering."""
     import threading
+
+    try:
+        os.nice(10)
+    except OSError:
+        pass
 
     def watch() -> None:
         while True:
@@ -259,7 +265,7 @@ def _parse_all(paths: list[str], should_stop: Callable[[], bool]) -> Iterator[Fi
             yield from prepare_many(batch)
         return
     context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_watch_parent,
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
                              initargs=(os.getpid(),)) as pool:
         pending: list[Future] = []
         queue = iter(batches)

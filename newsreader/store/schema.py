@@ -13,7 +13,7 @@ from pathlib import Path
 
 from newsreader.store import tokens
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

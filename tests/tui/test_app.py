@@ -228,3 +228,56 @@ async def test_markup_and_control_in_articles_show_literally(tmp_path):
         await pilot.pause()
         assert recorder.opened == []
         assert app.is_running
+
+
+async def test_command_palette_runs_actions_and_finds_titles():
+    app, _ = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"script", "enter")
+        await pilot.pause()
+        assert app.view is View.SIMPLIFIED
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"秘鲁")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.current is not None and "秘鲁" in app.current.listing.title
+
+
+async def test_theme_choice_is_remembered():
+    app, _ = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme == "newsreader"
+        app.theme = "nord"
+        await pilot.pause()
+    again, _ = make_app()
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert again.theme == "nord"
+
+
+def test_cjk_line_breaking_on_real_article_text():
+    from rich.text import Text
+
+    from newsreader import cjk
+    from newsreader.tui import layout
+
+    library = Library()
+    library.ensure_indexed()
+    for listing in library.listings():
+        body = library.article(listing.id).text
+        for width in (17, 30, 41, 64):
+            for paragraph in body.split("\n\n"):
+                lines = layout.wrap_text(Text(paragraph), width)
+                joined = "".join(line.plain for line in lines)
+                assert joined.replace(" ", "") == paragraph.replace(" ", "")  # nothing lost or added
+                for line in lines:
+                    assert cjk.cell_len(line.plain) <= width
+                    assert not line.plain.startswith(tuple("，。、」）！？：；》"))
+                    assert not line.plain.endswith(tuple("「（《"))
+                    assert not line.plain.startswith(" ")
