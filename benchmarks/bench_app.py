@@ -92,7 +92,7 @@ def main() -> None:
             print(json.dumps({"articles": size, "skipped": f"run bench_index.py {size} first"}))
             continue
         env = env_for(home)
-        times = [first_screen([sys.executable, "-m", "newsreader"], env, "大纪元") for _ in range(5)]
+        times = [first_screen([sys.executable, "-m", "newsreader"], env, "articles · script") for _ in range(5)]
         os.environ.update({k: v for k, v in env.items() if k.startswith("XDG_")})
         steps = asyncio.run(ui_steps(size))
         print(json.dumps({"articles": size, "first_screen_s": round(statistics.median(times), 2),

@@ -117,18 +117,18 @@ def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
     lines: list[tuple[int, int]] = []
     start = end = position = used = 0
     for token in _tokens(text):
-        w = cell_len(token)
         if token == " ":
             position += 1
-            if end > start:
-                used += w
-            else:
+            if end == start:  # spaces opening a line are dropped
                 start = end = position
             continue
-        if used + w > width and end > start:
+        w = cell_len(token)
+        gap = position - end  # spaces between the line's last piece and this one
+        if end > start and used + gap + w > width:
             lines.append((start, end))
             start = end = position
-            used = 0
+            used = gap = 0
+        used += gap
         if w > width:  # a piece wider than a whole line: cut it where it must be cut
             for char in token:
                 cw = char_width(char)
@@ -142,7 +142,7 @@ def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
             continue
         position += len(token)
         end = position
-        used = cell_len(text[start:end])
+        used += w
     lines.append((start, end))
     return lines
 

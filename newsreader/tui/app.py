@@ -102,7 +102,14 @@ class NewsReaderApp(App[None]):
             self.open_id(last, reveal=True)
         if self.index_on_start:
             self.reindex()
+        self._warm_converters()
         self.restored = True
+
+    @work(thread=True, group="warm")
+    def _warm_converters(self) -> None:
+        """Load OpenCC's dictionaries off the UI thread, so the first `t` is instant."""
+        script.convert("臺灣与台湾", View.SIMPLIFIED)
+        script.convert("台湾與臺灣", View.TRADITIONAL, self.settings.traditional)
 
     def _update_title(self) -> None:
         count = f"{self.total} articles · " if self.total is not None else ""

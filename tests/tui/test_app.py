@@ -230,19 +230,30 @@ async def test_markup_and_control_in_articles_show_literally(tmp_path):
         assert app.is_running
 
 
+async def wait_for_palette_option(pilot, text: str) -> None:
+    """The palette searches asynchronously: wait (up to 10 s) until an option shows ``text``."""
+    for _ in range(100):
+        await pilot.pause(0.1)
+        lists = pilot.app.screen.query(OptionList)
+        if lists and any(text in str(lists.first().get_option_at_index(i).prompt)
+                         for i in range(lists.first().option_count)):
+            return
+    raise AssertionError(f"no palette option with {text!r}")
+
+
 async def test_command_palette_runs_actions_and_finds_titles():
     app, _ = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"script", "enter")
+        await pilot.press(*"script")
+        await wait_for_palette_option(pilot, "script: cycle")
+        await pilot.press("enter")
         await pilot.pause()
         assert app.view is View.SIMPLIFIED
         await pilot.press("ctrl+p")
-        await pilot.pause()
         await pilot.press(*"秘鲁")
-        await pilot.pause(0.5)
+        await wait_for_palette_option(pilot, "秘鲁")
         await pilot.press("enter")
         await pilot.pause()
         assert app.current is not None and "秘鲁" in app.current.listing.title
