@@ -57,7 +57,8 @@ def main() -> None:
     except Exception:  # noqa: BLE001 - dbstat is optional in SQLite builds
         index_bytes = db.execute("SELECT sum(length(block)) FROM search_data").fetchone()[0]
     text_bytes = 0
-    for title, summary, text in db.execute("SELECT title, summary, text FROM articles"):
+    for title, summary, text in db.execute(
+            "SELECT a.title, a.summary, b.text FROM articles a JOIN bodies b ON b.rowid = a.rowid"):
         text_bytes += len(title.encode()) + len(summary.encode()) + len(zlib.decompress(text))
     print(json.dumps({"articles": articles, "queries": results,
                       "index_mb": round(index_bytes / 1e6), "text_mb": round(text_bytes / 1e6),

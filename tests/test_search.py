@@ -52,7 +52,7 @@ def visible(library: Library) -> dict[str, tuple[str, str, int]]:
     """Every article's searchable text, folded to one script: id → (title, all text, rowid)."""
     out = {}
     for id_, rowid, title, summary, blob in library.db.execute(
-            "SELECT id, rowid, title, summary, text FROM articles"):
+            "SELECT a.id, a.rowid, a.title, a.summary, b.text FROM articles a JOIN bodies b ON b.rowid = a.rowid"):
         body = PLACEHOLDER.sub(" ", zlib.decompress(blob).decode())
         out[id_] = (tokens.normalise(title), tokens.normalise(f"{title}\n{summary}\n{body}"), rowid)
     return out

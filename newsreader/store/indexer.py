@@ -167,11 +167,12 @@ class Writer:
 
     def delete_article(self, article_id: str) -> None:
         """Remove an article and its search entry."""
-        row = self.db.execute("SELECT rowid, title, summary, text FROM articles WHERE id = ?",
-                              (article_id,)).fetchone()
+        row = self.db.execute("SELECT a.rowid, a.title, a.summary, b.text FROM articles a "
+                              "JOIN bodies b ON b.rowid = a.rowid WHERE a.id = ?", (article_id,)).fetchone()
         if row:
             self._fts_delete(*row)
             self.db.execute("DELETE FROM articles WHERE rowid = ?", (row[0],))
+            self.db.execute("DELETE FROM bodies WHERE rowid = ?", (row[0],))
 
     def _insert(self, row: Row) -> None:
         rowid = row.sort_key()
@@ -179,11 +180,12 @@ class Writer:
         while self.db.execute("SELECT 1 FROM articles WHERE rowid = ?", (rowid,)).fetchone():
             rowid += step
         self.db.execute(
-            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (rowid, row.id, row.url, row.outlet, row.title, row.summary, row.author, row.category,
-             row.keywords, row.published, row.script, row.source, row.format, row.body, row.text,
-             row.media, row.links, row.quality),
+             row.keywords, row.published, row.script, row.source, row.format, row.media, row.links,
+             row.quality),
         )
+        self.db.execute("INSERT INTO bodies VALUES (?, ?, ?)", (rowid, row.body, row.text))
         self.db.execute("INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)",
                         (rowid, row.title_tokens, row.body_tokens))
 

@@ -176,7 +176,8 @@ class Library:
         """One article in full."""
         row = self.db.execute(
             f"SELECT {LISTING_COLUMNS}, a.summary, a.author, a.category, a.keywords, a.script, a.format, "
-            "a.body, a.text, a.media, a.links FROM articles a WHERE a.id = ?", (article_id,)).fetchone()
+            "b.body, b.text, a.media, a.links FROM articles a JOIN bodies b ON b.rowid = a.rowid "
+            "WHERE a.id = ?", (article_id,)).fetchone()
         if row is None:
             raise NotFound(f"no article with id {article_id!r}")
         files = [r[0] for r in self.db.execute(

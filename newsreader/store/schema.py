@@ -13,7 +13,7 @@ from pathlib import Path
 
 from newsreader.store import tokens
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -33,13 +33,18 @@ CREATE TABLE articles (
     script TEXT NOT NULL,
     source TEXT NOT NULL,        -- the file its content was read from
     format TEXT NOT NULL,
-    body BLOB NOT NULL,          -- zlib(clean HTML)
-    text BLOB NOT NULL,          -- zlib(visible text)
     media TEXT NOT NULL,         -- JSON list
     links TEXT NOT NULL,         -- JSON list
     quality INTEGER NOT NULL     -- length of the text: the fullest copy wins
 );
-CREATE INDEX articles_outlet ON articles (outlet, rowid);
+-- covers the outline's counts and days without touching the rows
+CREATE INDEX articles_outlet ON articles (outlet, rowid, published, id);
+-- the big columns live apart, so scans and lookups of articles stay small
+CREATE TABLE bodies (
+    rowid INTEGER PRIMARY KEY,   -- the article's rowid
+    body BLOB NOT NULL,          -- zlib(clean HTML)
+    text BLOB NOT NULL           -- zlib(visible text)
+);
 CREATE TABLE files (
     path TEXT PRIMARY KEY,
     size INTEGER NOT NULL,

@@ -71,7 +71,8 @@ def search(db: sqlite3.Connection, query: str, *, outlet: str | None = None, lim
     in_title = set(title_ids)
     placeholders = ",".join("?" * len(ids))
     rows = {r[0]: r for r in db.execute(
-        f"SELECT {LISTING_COLUMNS}, a.summary, a.text FROM articles a WHERE a.rowid IN ({placeholders})", ids)}
+        f"SELECT {LISTING_COLUMNS}, a.summary, b.text FROM articles a JOIN bodies b ON b.rowid = a.rowid "
+        f"WHERE a.rowid IN ({placeholders})", ids)}
     hits = []
     for rowid in ids:
         row = rows.get(rowid)
