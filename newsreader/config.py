@@ -12,14 +12,16 @@ from newsreader import paths
 class Settings:
     """What a user may set in config.toml.
 
-    ``traditional``: the variant for traditional script: plain, tw, twp (Taiwan with phrases) or hk.
+    ``traditional``: the variant for traditional script: tw (Taiwan standard characters, the
+    default), twp (Taiwan with its vocabulary: 软件 → 軟體), hk (Hong Kong) or plain (OpenCC's
+    standard, with forms such as 爲 and 峯).
     ``openers``: a command per media kind (image, video, audio, embed, link), e.g. ``video = "mpv"``;
     run without a shell, the URL as its last argument.
     ``theme``: the app's starting theme when none was chosen in the app.
     ``keys``: a keymap: binding id → keys, e.g. ``"app.next" = "n,J"``.
     """
 
-    traditional: str = "plain"
+    traditional: str = "tw"
     openers: dict[str, list[str]] = field(default_factory=dict)
     theme: str = ""
     keys: dict[str, str] = field(default_factory=dict)
@@ -36,10 +38,10 @@ def load() -> Settings:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         return Settings(problems=(f"{path}: ignored ({error})",))
     problems: list[str] = []
-    traditional = raw.get("traditional", "plain")
+    traditional = raw.get("traditional", "tw")
     if traditional not in ("plain", "tw", "twp", "hk"):
-        problems.append(f"{path}: traditional must be plain, tw, twp or hk")
-        traditional = "plain"
+        problems.append(f"{path}: traditional must be tw, twp, hk or plain")
+        traditional = "tw"
     openers: dict[str, list[str]] = {}
     for kind, command in (raw.get("openers") or {}).items():
         if isinstance(command, str) and command.strip():

@@ -110,7 +110,7 @@ def article_text(detail: Detail, view: View, variant: str, wrap_width: int | Non
     out: list[str] = []
     out.extend(block(conv(listing.title)))
     meta = [listing.outlet_name(view), local_time(listing.published)]
-    if detail.author:
+    if detail.author and detail.author not in (listing.outlet_name(), listing.outlet):
         meta.append(conv(detail.author))
     out.append(" · ".join(meta))
     if listing.url:

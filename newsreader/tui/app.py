@@ -349,8 +349,12 @@ class NewsReaderApp(App[None]):
         if result is None:
             status.update(Text("another newsreader is indexing", style="dim"))
             return
-        status.update(Text(f"{result.parsed} files read, {len(result.failed)} not", style="dim")
-                      if result.parsed else "")
+        if result.parsed:
+            failed = f", {len(result.failed)} could not be read" if result.failed else ""
+            status.update(Text(f"indexed {result.parsed} changed files{failed}", style="dim"))
+            self.set_timer(8, lambda: status.update("") if not self.searching else None)
+        else:
+            status.update("")
         if result.parsed:
             self.query_one(Outline).reload()
 

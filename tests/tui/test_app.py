@@ -75,7 +75,7 @@ async def test_t_cycles_the_script_for_the_whole_screen_and_is_remembered():
         await pilot.press("t")
         assert app.view is View.TRADITIONAL
         await pilot.pause()
-        assert "拜登與習近平將在祕魯舉行一對一會晤" in reader_text(app)
+        assert "拜登與習近平將在秘魯舉行一對一會晤" in reader_text(app)
         labels = [str(node.label) for node in app.query_one(Outline).root.children]
         assert any("紐約時報中文網" in label for label in labels)
     assert app.library.state.get("script") == "traditional"

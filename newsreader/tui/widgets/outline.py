@@ -60,7 +60,7 @@ class Outline(Tree):
             super().__init__()
             self.listing = listing
 
-    def __init__(self, library: Library, variant: str = "plain", **kwargs) -> None:
+    def __init__(self, library: Library, variant: str = "tw", **kwargs) -> None:
         super().__init__("outlets", **kwargs)
         self.library = library
         self.variant = variant

@@ -35,7 +35,7 @@ class ArticleView(ScrollView, can_focus=True):
     view: reactive[View] = reactive(View.ORIGINAL)
     query: reactive[str] = reactive("")
 
-    def __init__(self, variant: str = "plain", **kwargs) -> None:
+    def __init__(self, variant: str = "tw", **kwargs) -> None:
         super().__init__(**kwargs)
         self.variant = variant
         self.article: Detail | None = None
@@ -89,7 +89,7 @@ class ArticleView(ScrollView, can_focus=True):
         layout.highlight(title, self.query, styles.highlight)
         lines.extend(layout.wrap_text(title, width))
         meta = [article.listing.outlet_name(view), local_time(article.listing.published)]
-        if article.author:
+        if article.author and article.author not in (article.listing.outlet_name(), article.listing.outlet):
             meta.append(conv(article.author))
         lines.extend(layout.wrap_text(Text(" · ".join(meta), style="italic"), width))
         if article.listing.url:
