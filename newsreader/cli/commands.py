@@ -165,7 +165,12 @@ def cmd_show(args: argparse.Namespace, library: Library, settings: Settings) -> 
         sys.stdout.write(output.shown_line(head + data["body"]))
     else:
         wrap = min(output.width(), 100) if output.is_terminal(sys.stdout) else None
-        sys.stdout.write(output.article_text(detail, view, settings.traditional, wrap))
+        text = output.article_text(detail, view, settings.traditional, wrap)
+        if output.colour(sys.stdout):  # the headline bold, the line under it dim
+            head, _, rest = text.partition("\n")
+            meta, _, rest = rest.partition("\n")
+            text = output.paint(head, "1", True) + "\n" + output.paint(meta, "2", True) + "\n" + rest
+        sys.stdout.write(text)
     return Exit.OK
 
 

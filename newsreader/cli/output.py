@@ -27,6 +27,16 @@ def is_terminal(stream: IO[str]) -> bool:
         return False
 
 
+def colour(stream: IO[str]) -> bool:
+    """Whether to colour output: a terminal, and NO_COLOR unset."""
+    return is_terminal(stream) and not os.environ.get("NO_COLOR")
+
+
+def paint(text: str, code: str, on: bool) -> str:
+    """``text`` in an SGR style (``1`` bold, ``2`` dim, ``33`` yellow …) when ``on``."""
+    return f"\x1b[{code}m{text}\x1b[0m" if on else text
+
+
 def width() -> int:
     """The terminal's width in cells."""
     return shutil.get_terminal_size((100, 24)).columns
@@ -67,7 +77,9 @@ def listing_table(items: Iterable[Listing], view: View, variant: str, stream: IO
         mark = "★ " if item.starred else ("  " if term else "")
         if term and room > 10:
             title = cjk.truncate(title, room)
-        line = f"{item.id[:10]}  {day}  {cjk.pad(item.outlet, outlet_width)}  {mark}{shown(title)}"
+        tint = colour(stream)
+        line = (f"{paint(item.id[:10], '33', tint)}  {paint(day, '2', tint)}  "
+                f"{paint(cjk.pad(item.outlet, outlet_width), '36', tint)}  {mark}{shown(title)}")
         stream.write(line.rstrip() + "\n")
 
 

@@ -28,6 +28,7 @@ Report = Callable[[str, str], None]
 BATCH = 32  # files per worker task
 IN_PROCESS_BELOW = 48  # fewer changed files than this are parsed without starting workers
 COMMIT_EVERY = 4.0  # seconds: a kill loses at most this much work
+PROGRESS_EVERY = 0.2  # seconds between progress reports
 
 
 @dataclass
@@ -331,7 +332,7 @@ def index(
     if progress:
         progress(0, total)
     done = 0
-    last_commit = time.monotonic()
+    last_commit = last_progress = time.monotonic()
     db.execute("BEGIN IMMEDIATE")
     try:
         for file_result in _parse_all(changed, should_stop):
@@ -343,12 +344,14 @@ def index(
                     report(file_result.path, file_result.error)
             for other in writer.apply(file_result):
                 db.execute("DELETE FROM files WHERE path = ?", (other,))
-            if time.monotonic() - last_commit > COMMIT_EVERY:
+            now = time.monotonic()
+            if now - last_commit > COMMIT_EVERY:
                 db.execute("COMMIT")
                 db.execute("BEGIN IMMEDIATE")
-                last_commit = time.monotonic()
-                if progress:
-                    progress(done, total)
+                last_commit = now
+            if progress and now - last_progress > PROGRESS_EVERY:
+                progress(done, total)
+                last_progress = now
         stale = [p for p in db.execute("SELECT path FROM dirs")]
         db.executemany("DELETE FROM dirs WHERE path = ?",
                        [p for p in stale if under(p[0], roots) or not under(p[0], all_roots)])

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from newsreader import script
 from newsreader.config import Settings
@@ -105,7 +105,7 @@ class NewsReaderApp(App[None]):
         self._warm_converters()
         self.restored = True
 
-    @work(thread=True, group="warm")
+    @work(thread=True, exit_on_error=False, group="warm")
     def _warm_converters(self) -> None:
         """Load OpenCC's dictionaries off the UI thread, so the first `t` is instant."""
         script.convert("臺灣与台湾", View.SIMPLIFIED)
@@ -260,7 +260,7 @@ class NewsReaderApp(App[None]):
         self.searching = True
         self._search(query)
 
-    @work(thread=True, exclusive=True, group="search")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="search")
     def _search(self, query: str) -> None:
         hits = self.library.search(query, limit=200)
         if not get_current_worker().is_cancelled:
@@ -321,7 +321,7 @@ class NewsReaderApp(App[None]):
         """Read changed files now."""
         self.reindex()
 
-    @work(thread=True, exclusive=True, group="index")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="index")
     def reindex(self) -> None:
         """Index changed sources with a connection of its own; progress in the status line."""
         worker = get_current_worker()
@@ -357,6 +357,12 @@ class NewsReaderApp(App[None]):
             status.update("")
         if result.parsed:
             self.query_one(Outline).reload()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed (a damaged cache, a vanished file) is a notification, not a crash."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.notify(f"{event.worker.group}: {event.worker.error}", severity="error",
+                        title="Something went wrong", markup=False)
 
     def action_help(self) -> None:
         """Every binding."""

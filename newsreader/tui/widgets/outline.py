@@ -77,7 +77,7 @@ class Outline(Tree):
             self.root.add_leaf(Text("loading…", style="dim"))
         self._load_outlets()
 
-    @work(thread=True, exclusive=True, group="outlets")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="outlets")
     def _load_outlets(self) -> None:
         counts = self.library.outlet_counts()
         self.app.call_from_thread(self._fill_outlets, counts)
@@ -137,7 +137,7 @@ class Outline(Tree):
             data.loaded = True
             self._load(node)
 
-    @work(thread=True, group="outline")
+    @work(thread=True, exit_on_error=False, group="outline")
     def _load(self, node: TreeNode) -> None:
         data = node.data
         if isinstance(data, OutletNode):
