@@ -53,12 +53,33 @@ _BLANKS = re.compile(r"\n{3,}")
 _EMPTY_EMPHASIS = re.compile(r"\*\*(\s*)\*\*|(?<!\w)_(\s*)_(?!\w)")
 
 
-def markdown(body_html: str, media: list[Media]) -> str:
-    """The body as Markdown, media placeholders as bold labels."""
-    text = _converter().handle(body_html)
-    text = _EMPTY_EMPHASIS.sub(lambda m: m.group(1) or m.group(2) or "", text)
-    text = PLACEHOLDER.sub(lambda m: "**" + media_label(int(m.group(1)), media).replace("[", "\\[").replace("]", "\\]") + "**", text)
-    return _BLANKS.sub("\n\n", text).strip() + "\n"
+# html2text manages about 1.6 MB of HTML a second: past this a body is rendered from its text.
+MARKDOWN_LIMIT = 2_000_000
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]#<>|])")
+
+
+def _bold_labels(markdown_text: str, media: list[Media]) -> str:
+    """Media placeholders as bold, escaped labels: ``**\\[Image 1\\]**``."""
+    def label(match: re.Match) -> str:
+        return "**" + _MARKDOWN_SPECIALS.sub(r"\\\1", media_label(int(match.group(1)), media)) + "**"
+
+    return PLACEHOLDER.sub(label, markdown_text)
+
+
+def markdown(body_html: str, media: list[Media], text: str = "") -> str:
+    """The body as Markdown, media placeholders as bold labels.
+
+    A body over :data:`MARKDOWN_LIMIT` characters of HTML becomes Markdown paragraphs of
+    its visible ``text`` instead (links and emphasis are dropped, nothing else).
+    """
+    if (len(body_html) > MARKDOWN_LIMIT or not body_html) and text:
+        return _bold_labels(_MARKDOWN_SPECIALS.sub(r"\\\1", text), media).strip() + "\n"
+    converted = _converter().handle(body_html)
+    converted = _EMPTY_EMPHASIS.sub(lambda m: m.group(1) or m.group(2) or "", converted)
+    converted = _bold_labels(converted, media)
+    return _BLANKS.sub("\n\n", converted).strip() + "\n"
 
 
 def plain(text: str, media: list[Media]) -> str:

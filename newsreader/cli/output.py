@@ -96,7 +96,7 @@ def detail_json(detail: Detail, view: View, variant: str) -> dict:
         "category": conv(detail.category),
         "summary": conv(detail.summary),
         "keywords": [conv(k) for k in detail.keywords],
-        "body": script.convert_markdown(render.markdown(detail.body_html, detail.media), view, variant),
+        "body": script.convert_markdown(render.markdown(detail.body_html, detail.media, detail.text), view, variant),
         "media": [{"kind": m.kind, "url": m.url, "caption": conv(m.caption),
                    **({"duration": m.duration} if m.duration is not None else {}),
                    **({"hls": m.hls_url} if m.hls_url else {})} for m in detail.media],

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsreader.store import tokens
-from newsreader.store.prepare import FileResult, Row, prepare_many, search_text
+from newsreader.store.prepare import MAX_SEARCHED_CHARS, FileResult, Row, prepare_many, search_text
 
 Progress = Callable[[int, int], None]
 Report = Callable[[str, str], None]
@@ -163,7 +163,7 @@ class Writer:
         text = zlib.decompress(text_blob).decode("utf-8")
         self.db.execute(
             "INSERT INTO search (search, rowid, title, body) VALUES ('delete', ?, ?, ?)",
-            (rowid, tokens.index_tokens(title), tokens.index_tokens(search_text(summary, text))),
+            (rowid, tokens.index_tokens(title), tokens.index_tokens(search_text(summary, text)[:MAX_SEARCHED_CHARS])),
         )
 
     def delete_article(self, article_id: str) -> None:

@@ -19,6 +19,11 @@ from newsreader.sources import ParseError, parse_file
 from newsreader.store import tokens
 
 
+# Search covers the first million characters of a body (a long book chapter's worth); beyond
+# that an article is still stored and shown whole, but its tail is not searched. Keeps the
+# memory of indexing a pathological 30 MB file bounded.
+MAX_SEARCHED_CHARS = 1_000_000
+
 # Rowids are publication seconds times this, so up to this many articles of the same second
 # keep their second (a tie takes the next free rowid).
 TIES = 2
@@ -100,7 +105,7 @@ def to_row(article: Article) -> Row:
         links=json.dumps([asdict(link) for link in article.links], ensure_ascii=False),
         quality=len(article.text),
         title_tokens=tokens.index_tokens(article.title),
-        body_tokens=tokens.index_tokens(search_text(article.summary, article.text)),
+        body_tokens=tokens.index_tokens(search_text(article.summary, article.text)[:MAX_SEARCHED_CHARS]),
     )
 
 

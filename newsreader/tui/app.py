@@ -112,7 +112,7 @@ class NewsReaderApp(App[None]):
         script.convert("台湾與臺灣", View.TRADITIONAL, self.settings.traditional)
 
     def _update_title(self) -> None:
-        count = f"{self.total} articles · " if self.total is not None else ""
+        count = "" if self.total is None else f"{self.total:,} article{'s' if self.total != 1 else ''} · "
         self.sub_title = f"{count}script: {SCRIPT_NAMES[self.view]}"
 
     def on_outline_loaded(self, event: Outline.Loaded) -> None:

@@ -18,6 +18,7 @@ from newsreader.store.records import Detail
 from newsreader.tui import layout
 
 MAX_MEASURE = 92  # cells: a comfortable line length for Chinese prose
+SHOWN_CHARS = 300_000  # the reader lays out at most this much of a body (a long book chapter)
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -28,8 +29,8 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("k,up", "scroll_up", "Up", show=False),
         Binding("space,pagedown", "page_down", "Page down", show=False),
         Binding("b,pageup", "page_up", "Page up", show=False),
-        Binding("g,home", "scroll_home", "Top", show=False),
-        Binding("G,end", "scroll_end", "Bottom", show=False),
+        Binding("g,home", "top", "Top", show=False),
+        Binding("G,end", "bottom", "Bottom", show=False),
     ]
 
     view: reactive[View] = reactive(View.ORIGINAL)
@@ -57,7 +58,14 @@ class ArticleView(ScrollView, can_focus=True):
     def _markdown(self, article: Detail) -> str:
         cached = self._markdown_cache.get(article.listing.id)
         if cached is None:
-            cached = render.markdown(article.body_html, article.media)
+            if len(article.text) > SHOWN_CHARS:  # a pathological giant: lay out only its start
+                cut = article.text.rfind("\n\n", 0, SHOWN_CHARS)
+                start = article.text[:cut if cut > 0 else SHOWN_CHARS]
+                cached = render.markdown("", article.media, start) + (
+                    f"\n_(The article goes on for {len(article.text) // 1000:,} thousand characters; "
+                    f"read it all with newsreader show {article.listing.id[:10]} | less)_\n")
+            else:
+                cached = render.markdown(article.body_html, article.media, article.text)
             if len(self._markdown_cache) > 64:
                 self._markdown_cache.clear()
             self._markdown_cache[article.listing.id] = cached
@@ -111,6 +119,8 @@ class ArticleView(ScrollView, can_focus=True):
         return lines
 
     def _layout(self) -> None:
+        if not self.is_attached or self.scrollable_content_region.width < 4:
+            return  # not sized yet: on_resize lays out once it is
         width = max(min(self.scrollable_content_region.width - 1, MAX_MEASURE), 10)
         key = (id(self.article), self.error, self.view, self.query, width, self.app.theme if self.is_attached else "")
         if key == self._laid_out_for:
@@ -141,6 +151,14 @@ class ArticleView(ScrollView, can_focus=True):
         self._laid_out_for = None
         if self.is_attached:
             self._layout()
+
+    def action_top(self) -> None:
+        """Jump to the headline."""
+        self.scroll_home(animate=False)
+
+    def action_bottom(self) -> None:
+        """Jump to the end (at once: animating across a long article takes seconds)."""
+        self.scroll_end(animate=False)
 
     # -- rendering -----------------------------------------------------------------------
 
