@@ -292,3 +292,42 @@ def test_cjk_line_breaking_on_real_article_text():
                     assert not line.plain.startswith(tuple("，。、」）！？：；》"))
                     assert not line.plain.endswith(tuple("「（《"))
                     assert not line.plain.startswith(" ")
+
+
+async def test_tab_switches_panes_and_reader_keys_scroll():
+    app, _ = make_app()
+    async with app.run_test(size=(100, 20)) as pilot:
+        await open_first(pilot)
+        reader = app.query_one(ArticleView)
+        await pilot.press("tab")
+        assert app.focused is reader
+        await pilot.press("space")
+        await pilot.pause()
+        assert reader.scroll_y > 0
+        await pilot.press("g")
+        assert reader.scroll_y == 0
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert reader.scroll_y > 0
+        await pilot.press("G")
+        assert reader.scroll_y == reader.max_scroll_y
+        await pilot.press("shift+tab")
+        assert app.focused is app.query_one(Outline)
+
+
+def test_a_configured_program_opens_its_kind_without_a_shell(tmp_path):
+    record = tmp_path / "args"
+    script = tmp_path / "player"
+    script.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {record}\n')
+    script.chmod(0o755)
+    url = f"https://example.com/v.mp4?a=1;b=$(touch${{IFS}}{tmp_path}/x)&c=`id`"
+    said = open_url(url, "video", {"video": [str(script), "--fs"]},
+                    browser=lambda u: pytest.fail("the browser was used"))
+    assert said == f"opened with {script}"
+    import time
+    for _ in range(50):
+        if record.exists():
+            break
+        time.sleep(0.05)
+    assert record.read_text().splitlines() == ["--fs", url]
+    assert not (tmp_path / "x").exists()
