@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from newsreader import outlets, paths
+from newsreader.model import View
 from newsreader.store import indexer, schema
 from newsreader.store.indexer import IndexLock, IndexResult
 from newsreader.store.prepare import TIES
@@ -40,10 +41,9 @@ class OutletCount:
     unread: int
     newest: datetime | None
 
-    def name(self, view=None) -> str:
-        """The outlet's display name."""
-        outlet = outlets.get(self.key)
-        return outlet.name(view) if view is not None else outlet.name()
+    def name(self, view: View = View.ORIGINAL) -> str:
+        """The outlet's display name in a script."""
+        return outlets.get(self.key).name(view)
 
 
 def _warn(message: str) -> None:
