@@ -205,6 +205,7 @@ class _Walk:
         self.media: list[Media] = []
         self.links: dict[str, Link] = {}
         self.list_depth = 0
+        self.open_links: list[bool] = []  # for each <a> being walked: was an <a href> written
 
     def run(self, root: LexborNode, own_time: str, author: str) -> CleanBody:
         stack: list[tuple[LexborNode, bool]] = [(root, False)]
@@ -251,10 +252,11 @@ class _Walk:
         if tag == "a":
             href = safe_url(_attr(node, "href"))
             text = _text_of(node)
-            if href and text:
+            written = bool(href and text)
+            if written:
                 self.links.setdefault(href, Link(text, href))
                 self.out.tag(f'<a href="{htmllib.escape(href)}">')
-                return True
+            self.open_links.append(written)
             return True
         kept = _KEEP.get(tag)
         if tag == "br":
@@ -275,7 +277,7 @@ class _Walk:
     def close(self, node: LexborNode) -> None:
         tag = node.tag or ""
         if tag == "a":
-            if safe_url(_attr(node, "href")) and _text_of(node):
+            if self.open_links.pop():
                 self.out.tag("</a>")
             return
         kept = _KEEP.get(tag)

@@ -148,8 +148,10 @@ def sources_changed(db: sqlite3.Connection, roots: list[str]) -> bool:
                 return True
         except OSError:
             return True
-    stale = db.execute("SELECT path FROM files").fetchall() if len(known) == 0 else []
-    return any(not under(p, roots) for (p,) in stale)
+    if known:
+        return False
+    # Only single files are indexed (no folder to compare): one no longer a source means change.
+    return any(not under(p, roots) for (p,) in db.execute("SELECT path FROM files"))
 
 
 class Writer:

@@ -24,6 +24,7 @@ from newsreader.store.library import Library, NotFound
 from newsreader.store.records import Detail, Listing
 from newsreader.store.search import Hit
 from newsreader.tui.commands import NewsCommands
+from newsreader.tui.layout import Styles, highlight
 from newsreader.tui.screens.help import HelpScreen
 from newsreader.tui.screens.media import MediaScreen
 from newsreader.tui.theme import NEWSREADER
@@ -246,7 +247,7 @@ class NewsReaderApp(App[None]):
         self.set_class(True, "-searching")
         search = self.query_one("#search-input", Input)
         search.focus()
-        search.select_all() if hasattr(search, "select_all") else None
+        search.select_all()
 
     def _active_query(self) -> str:
         return self.query_one("#search-input", Input).value if self.searching else ""
@@ -281,6 +282,8 @@ class NewsReaderApp(App[None]):
             return
         results = self.query_one("#results", OptionList)
         results.clear_options()
+        query = self.query_one("#search-input", Input).value
+        mark = Styles().highlight
         for hit in self.hits:
             label = Text("T " if hit.in_title else "  ", style="bold")
             label.append(hit.listing.outlet_name(self.view), style="italic")
@@ -288,8 +291,7 @@ class NewsReaderApp(App[None]):
             label.append(f"  {when}\n", style="dim")
             label.append(script.convert(hit.listing.title, self.view, self.settings.traditional), style="bold")
             label.append("\n" + script.convert(hit.snippet, self.view, self.settings.traditional), style="dim")
-            from newsreader.tui.layout import highlight, Styles
-            highlight(label, self.query_one("#search-input", Input).value, Styles().highlight)
+            highlight(label, query, mark)
             results.add_option(Option(label, id=hit.listing.id))
         self.query_one("#status", Static).update(Text(f"{len(self.hits)} results · esc returns", style="dim"))
 

@@ -68,6 +68,7 @@ class Outline(Tree):
         self.show_root = False
         self.guide_depth = 2
         self.outlet_order: list[str] = []
+        self._pending_reveal: Listing | None = None
 
     # -- loading -------------------------------------------------------------------------
 
@@ -97,10 +98,7 @@ class Outline(Tree):
             self.root.add_leaf(Text("No articles yet: run `newsreader index PATH`", style="dim"))
         if self.cursor_line < 0:
             self.cursor_line = 0
-        self.post_message(self.Loaded(self.root))
-        pending = getattr(self, "_pending_reveal", None)
-        if pending is not None:
-            self.reveal(pending)
+        self.post_message(self.Loaded(self.root))  # resumes a reveal waiting for the outlets
 
     def _outlet_label(self, data: OutletNode) -> Text:
         from newsreader import outlets
@@ -227,41 +225,36 @@ class Outline(Tree):
     def reveal(self, listing: Listing) -> None:
         """Open the outlet and day of an article and put the cursor on it (as they load)."""
         self._pending_reveal = listing
-        for outlet in self.root.children:
-            if isinstance(outlet.data, OutletNode) and outlet.data.key == listing.outlet:
-                if not outlet.is_expanded:
-                    outlet.expand()
-                else:
-                    self._reveal_in_outlet(outlet)
-                return
+        self._continue_reveal(self.root)
 
-    def _reveal_in_outlet(self, outlet: TreeNode) -> None:
-        listing = getattr(self, "_pending_reveal", None)
-        if listing is None:
-            return
-        day = listing.published.astimezone().date() if listing.published else None
-        for child in outlet.children:
-            if isinstance(child.data, DayNode) and child.data.day == day:
-                if not child.is_expanded:
-                    child.expand()
-                else:
-                    self._reveal_in_day(child)
-                return
+    def _leads_to(self, data: object, listing: Listing) -> bool:
+        """Whether a node's data is the article, or the outlet or day that holds it."""
+        if isinstance(data, Listing):
+            return data.id == listing.id
+        if isinstance(data, OutletNode):
+            return data.key == listing.outlet
+        if isinstance(data, DayNode):
+            return data.day == (listing.published.astimezone().date() if listing.published else None)
+        return False
 
-    def _reveal_in_day(self, day: TreeNode) -> None:
-        listing = getattr(self, "_pending_reveal", None)
-        if listing is None:
-            return
-        for leaf in day.children:
-            if isinstance(leaf.data, Listing) and leaf.data.id == listing.id:
-                self.move_cursor(leaf)
-                self.scroll_to_node(leaf, animate=False)
+    def _continue_reveal(self, node: TreeNode) -> None:
+        """Walk down from ``node`` towards the pending article, expanding what is closed;
+        a node whose children are still loading resumes the walk in :meth:`on_outline_loaded`."""
+        listing = self._pending_reveal
+        while listing is not None:
+            child = next((c for c in node.children if self._leads_to(c.data, listing)), None)
+            if child is None:
+                return
+            if isinstance(child.data, Listing):
+                self.move_cursor(child)
+                self.scroll_to_node(child, animate=False)
                 self._pending_reveal = None
                 return
+            if not child.is_expanded:
+                child.expand()  # its children load in a worker; Loaded continues from it
+                return
+            node = child
 
     def on_outline_loaded(self, event: "Outline.Loaded") -> None:
         """Continue a reveal once the children it waits for are there."""
-        if isinstance(event.node.data, OutletNode):
-            self._reveal_in_outlet(event.node)
-        elif isinstance(event.node.data, DayNode):
-            self._reveal_in_day(event.node)
+        self._continue_reveal(event.node)
