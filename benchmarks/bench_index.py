@@ -11,9 +11,9 @@ included), sampled every 50 ms.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
-import shutil
 from pathlib import Path
 
 from common import OUT, archive, env_for, median_seconds, newsreader, run_measured
@@ -33,8 +33,8 @@ def bench(count: int) -> dict:
     list_time = median_seconds(lambda: newsreader("list", "--limit", "50", env=env))
     list_all = median_seconds(lambda: newsreader("list", env=env), repeat=3)
     show_time = median_seconds(lambda: newsreader("show", first_id[:8], env=env))
-    probe = ("import sys, newsreader.cli as cli; cli.main(['show', %r]); "
-             "print('textual' in sys.modules, file=sys.stderr)" % first_id[:8])
+    probe = (f"import sys, newsreader.cli as cli; cli.main(['show', {first_id[:8]!r}]); "
+             "print('textual' in sys.modules, file=sys.stderr)")
     loaded = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
     cache = Path(home) / "cache" / "newsreader" / "cache.sqlite"
     return {

@@ -54,7 +54,7 @@ def main() -> None:
     db = library.db
     try:
         index_bytes = db.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search%'").fetchone()[0]
-    except Exception:  # noqa: BLE001 - dbstat is optional in SQLite builds
+    except Exception:
         index_bytes = db.execute("SELECT sum(length(block)) FROM search_data").fetchone()[0]
     text_bytes = 0
     for title, summary, text in db.execute(

@@ -14,7 +14,7 @@ import json
 import random
 import re
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,7 +95,7 @@ def build(out: Path, count: int, seed: int = 7, body_chars: int = 4_500) -> list
     rng = random.Random(seed)
     paragraphs = _paragraphs()
     titles = _titles(paragraphs)
-    start = datetime(2015, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2015, 1, 1, tzinfo=UTC)
     writers = (("dw", _dw), ("feed", _feed), ("jekyll", _jekyll))
     written = []
     for n in range(count):

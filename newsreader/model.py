@@ -24,7 +24,7 @@ class View(str, Enum):
     TRADITIONAL = "traditional"
 
     @classmethod
-    def parse(cls, value: str) -> "View":
+    def parse(cls, value: str) -> View:
         """Read a user's spelling of a script: original, s, t, zh-Hans, zh-Hant, ..."""
         key = value.strip().lower().replace("_", "-")
         aliases = {
@@ -40,7 +40,7 @@ class View(str, Enum):
             )
         return aliases[key]
 
-    def next(self) -> "View":
+    def next(self) -> View:
         """The script the app's `t` key moves to: original → simplified → traditional → original."""
         order = [View.ORIGINAL, View.SIMPLIFIED, View.TRADITIONAL]
         return order[(order.index(self) + 1) % len(order)]

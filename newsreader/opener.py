@@ -37,7 +37,7 @@ def open_url(url: str, kind: str = "link", commands: dict[str, list[str]] | None
         return f"opened with {command[0]}"
     try:
         opened = browser(safe)
-    except Exception as error:  # noqa: BLE001 - webbrowser may raise anything its backends raise
+    except Exception as error:
         raise OpenError(f"could not open a browser: {error}") from None
     if not opened:
         raise OpenError("no web browser found (set $BROWSER)")

@@ -62,8 +62,8 @@ def detect(text: str, sample: int = 500) -> Script:
         return Script.NONE
     as_simplified = to_simplified(chunk)
     as_traditional = converter("s2t").convert(chunk)
-    traditional_only = sum(a != b for a, b in zip(chunk, as_simplified)) if len(chunk) == len(as_simplified) else 0
-    simplified_only = sum(a != b for a, b in zip(chunk, as_traditional)) if len(chunk) == len(as_traditional) else 0
+    traditional_only = sum(a != b for a, b in zip(chunk, as_simplified, strict=False)) if len(chunk) == len(as_simplified) else 0
+    simplified_only = sum(a != b for a, b in zip(chunk, as_traditional, strict=False)) if len(chunk) == len(as_traditional) else 0
     total = traditional_only + simplified_only
     if total == 0:
         return Script.NONE if len(chunk) < 2 else Script.SIMPLIFIED

@@ -12,11 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, run_cli
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-import synth  # noqa: E402
+import synth
 
 
 @pytest.fixture
@@ -64,7 +63,7 @@ def test_two_writers_and_readers_at_once(big_archive: Path):
         assert result.returncode in (0, 1)
         readers_ok += 1
     for writer in writers:
-        out, err = writer.communicate()
+        _out, err = writer.communicate()
         assert writer.returncode == 0, err
         assert "locked" not in err
     assert readers_ok >= 1

@@ -6,13 +6,12 @@ import subprocess
 import sys
 
 import pytest
+from conftest import SEEDS
 
 from newsreader import cjk, render, script
 from newsreader.model import Media, Script, View
 from newsreader.safetext import clean, safe_url
 from newsreader.sources import parse_file
-
-from conftest import SEEDS
 
 
 @pytest.mark.parametrize("prefix, expected", [

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,8 +17,6 @@ from newsreader.cli import output
 from newsreader.model import View
 from newsreader.sources import ParseError, parse_file, parse_text
 from newsreader.store.library import Library
-
-from conftest import SEEDS, run_cli
 
 SEED_TEXTS = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.iterdir())]
 ESCAPES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

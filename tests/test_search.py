@@ -7,18 +7,16 @@ import re
 import shutil
 import sys
 import zlib
-from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, ROOT, SEEDS, run_cli
 
 from newsreader.sources.htmlclean import PLACEHOLDER
 from newsreader.store import tokens
 from newsreader.store.library import Library
 
-from conftest import FIXTURES, ROOT, SEEDS, run_cli
-
 sys.path.insert(0, str(ROOT / "benchmarks"))
-import synth  # noqa: E402
+import synth
 
 CHINESE_QUERIES = [
     # one character, both scripts

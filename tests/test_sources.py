@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, SEEDS
 
 from newsreader.sources import ParseError, parse_file, parse_text
 from newsreader.sources.htmlclean import clean_html, unwrap_image_proxy
-
-from conftest import FIXTURES, SEEDS
 
 
 def seed(prefix: str):
@@ -20,7 +19,7 @@ def seed(prefix: str):
 
 
 def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=timezone.utc)
+    return datetime(*parts, tzinfo=UTC)
 
 
 def test_dw_fields_and_block_order():
@@ -29,7 +28,7 @@ def test_dw_fields_and_block_order():
     assert a.outlet == "dw"
     assert a.title == "「拜習會」11月登場？美官員：已開始籌備"
     assert a.url == "https://p.dw.com/p/4XBJZ"
-    assert a.published == datetime(2023, 10, 6, 1, 48, 46, 923000, tzinfo=timezone.utc)
+    assert a.published == datetime(2023, 10, 6, 1, 48, 46, 923000, tzinfo=UTC)
     assert a.category == "政治"
     assert a.summary.startswith("在美中尋求恢復穩定關係之際")
     assert a.keywords[:2] == ("拜登", "习近平")

@@ -8,7 +8,15 @@ from collections.abc import Sequence
 
 from newsreader import __version__
 from newsreader.cli.commands import (
-    CommandError, Exit, cmd_export, cmd_index, cmd_list, cmd_outlets, cmd_search, cmd_show, cmd_sources,
+    CommandError,
+    Exit,
+    cmd_export,
+    cmd_index,
+    cmd_list,
+    cmd_outlets,
+    cmd_search,
+    cmd_show,
+    cmd_sources,
     cmd_star,
 )
 

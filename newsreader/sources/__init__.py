@@ -15,7 +15,7 @@ from newsreader.sources import dw, feeditem, jekyll
 from newsreader.sources.common import ParseError
 from newsreader.sources.decode import DecodeError, decode, looks_binary
 
-__all__ = ["ParseError", "PARSERS", "parse_text", "parse_file", "MAX_FILE_BYTES"]
+__all__ = ["MAX_FILE_BYTES", "PARSERS", "ParseError", "parse_file", "parse_text"]
 
 # Order matters: a Jekyll post may hold a feed-item wrapper, so it is tried first.
 PARSERS: tuple[ModuleType, ...] = (dw, jekyll, feeditem)

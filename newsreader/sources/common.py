@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from newsreader import outlets
@@ -11,8 +11,8 @@ from newsreader.model import Article
 from newsreader.safetext import clean, clean_line, safe_url
 from newsreader.sources.htmlclean import clean_html
 
-EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
-LATEST = datetime(2200, 1, 1, tzinfo=timezone.utc)
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 
 class ParseError(ValueError):
@@ -24,7 +24,7 @@ def plausible(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
     try:
-        moment = moment.astimezone(timezone.utc)
+        moment = moment.astimezone(UTC)
     except (OverflowError, ValueError):
         return None
     return moment if EARLIEST <= moment < LATEST else None
@@ -54,7 +54,7 @@ def parse_time(value: object, zone: str = "UTC") -> datetime | None:
         try:
             moment = moment.replace(tzinfo=ZoneInfo(zone))
         except (KeyError, ValueError):
-            moment = moment.replace(tzinfo=timezone.utc)
+            moment = moment.replace(tzinfo=UTC)
     return plausible(moment)
 
 
@@ -67,7 +67,7 @@ def from_epoch_ms(value: str | int) -> datetime | None:
     if number > 10**11:
         number //= 1000
     try:
-        return plausible(datetime.fromtimestamp(number, timezone.utc))
+        return plausible(datetime.fromtimestamp(number, UTC))
     except (OverflowError, OSError, ValueError):
         return None
 

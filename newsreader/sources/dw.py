@@ -101,8 +101,10 @@ def parse(text: str, path: str) -> list[Article]:
         data = json.loads(text)
     except RecursionError:
         raise ParseError("JSON nested too deeply") from None
-    except ValueError as error:
+    except json.JSONDecodeError as error:
         raise ParseError(f"invalid JSON ({error.msg} at line {error.lineno})") from None
+    except ValueError as error:  # e.g. an integer too long to convert
+        raise ParseError(f"invalid JSON ({error})") from None
     if not isinstance(data, dict) or data.get("type") != "Article":
         raise ParseError("JSON, but not a DW article (no \"type\": \"Article\")")
     blocks = data.get("body")

@@ -175,9 +175,9 @@ def _prune(root: LexborNode) -> None:
         if any(str(key).startswith(("data-selfpromo", "data-v-")) for key in attrs):
             node.decompose()
             continue
-        if node.child is not None and node.css_first("img, video, iframe") is None:
-            if _BOILERPLATE_TEXT.match(node.text(deep=True) or "") and len(node.text(deep=True)) < 200:
-                node.decompose()
+        if (node.child is not None and node.css_first("img, video, iframe") is None
+                and _BOILERPLATE_TEXT.match(node.text(deep=True) or "") and len(node.text(deep=True)) < 200):
+            node.decompose()
 
 
 def clean_html(source_html: str, *, title: str = "") -> CleanBody:

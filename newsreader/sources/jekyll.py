@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +54,7 @@ def lenient_front_matter(block: str) -> dict[str, Any]:
 def front_matter(block: str) -> dict[str, Any]:
     """The front matter as a dict: YAML where it is valid, else read leniently."""
     try:
-        data = yaml.load(block, Loader=_Loader)  # noqa: S506 - a safe loader
+        data = yaml.load(block, Loader=_Loader)
     except (yaml.YAMLError, RecursionError, ValueError):
         return lenient_front_matter(block)
     return data if isinstance(data, dict) else lenient_front_matter(block)
@@ -70,7 +70,7 @@ def _text(value: Any) -> str:
 
 def _time(value: Any) -> datetime | None:
     if isinstance(value, datetime):
-        return parse_time(value if value.tzinfo else value.replace(tzinfo=timezone.utc))
+        return parse_time(value if value.tzinfo else value.replace(tzinfo=UTC))
     return parse_time(_text(value))
 
 

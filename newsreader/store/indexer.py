@@ -15,9 +15,11 @@ import sqlite3
 import time
 import zlib
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from newsreader.store import tokens
 from newsreader.store.prepare import MAX_SEARCHED_CHARS, FileResult, Row, prepare_many, search_text
@@ -49,16 +51,16 @@ class IndexLock:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.handle = None
+        self.handle: IO[str] | None = None
 
     def acquire(self, blocking: bool = True) -> bool:
         """Take the lock; with ``blocking=False`` return False at once if another holds it."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.handle = open(self.path, "a+")  # noqa: SIM115 - held for the run
+        handle = self.handle = open(self.path, "a+")  # noqa: SIM115 - held for the run
         try:
-            fcntl.flock(self.handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
         except BlockingIOError:
-            self.handle.close()
+            handle.close()
             self.handle = None
             return False
         return True
@@ -204,7 +206,7 @@ class Writer:
             self._insert(row)
             self.result.articles_updated += 1
 
-    def forget_file(self, path: str, keep: set[str] = frozenset()) -> list[str]:
+    def forget_file(self, path: str, keep: AbstractSet[str] = frozenset()) -> list[str]:
         """Drop a file's links to articles (except ``keep``); delete articles left with no file.
 
         Returns the other files of articles whose shown copy came from ``path``: they must be

@@ -139,7 +139,8 @@ class Library:
         unread: bool = False,
     ) -> list[Listing]:
         """Articles newest first, filtered."""
-        where, args = ["1"], []
+        where: list[str] = ["1"]
+        args: list[object] = []
         if outlet:
             where.append("a.outlet = ?")
             args.append(outlet)

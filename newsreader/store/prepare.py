@@ -18,7 +18,6 @@ from newsreader.model import Article
 from newsreader.sources import ParseError, parse_file
 from newsreader.store import tokens
 
-
 # Search covers the first million characters of a body (a long book chapter's worth); beyond
 # that an article is still stored and shown whole, but its tail is not searched. Keeps the
 # memory of indexing a pathological 30 MB file bounded.
@@ -124,7 +123,7 @@ def prepare(path: str) -> FileResult:
         return FileResult(path, stat.st_size, stat.st_mtime_ns, error="nested too deeply to read")
     except MemoryError:
         return FileResult(path, stat.st_size, stat.st_mtime_ns, error="too large to read in memory")
-    except Exception as error:  # noqa: BLE001 - a bad file costs that file only, whatever it holds
+    except Exception as error:
         return FileResult(path, stat.st_size, stat.st_mtime_ns,
                           error=f"could not be parsed ({type(error).__name__}: {error})")
     if not rows:

@@ -6,7 +6,7 @@ import json
 import sqlite3
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from newsreader import outlets
 from newsreader.model import Link, Media, View
@@ -14,12 +14,12 @@ from newsreader.model import Link, Media, View
 
 def utc(epoch: int | None) -> datetime | None:
     """An epoch in seconds as an aware UTC datetime."""
-    return datetime.fromtimestamp(epoch, timezone.utc) if epoch is not None else None
+    return datetime.fromtimestamp(epoch, UTC) if epoch is not None else None
 
 
 def iso(moment: datetime | None) -> str | None:
     """ISO 8601 in UTC with a Z, as the JSON output has it."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
 # Columns a listing needs, and the read/starred flags from the attached state database.
@@ -45,7 +45,7 @@ class Listing:
     starred: bool
 
     @classmethod
-    def from_row(cls, row: sqlite3.Row | tuple) -> "Listing":
+    def from_row(cls, row: sqlite3.Row | tuple) -> Listing:
         """From a row of :data:`LISTING_COLUMNS`."""
         rowid, id_, outlet, title, published, url, source, read, starred = row[:9]
         return cls(rowid, id_, outlet, title, utc(published), url, source, bool(read), bool(starred))
@@ -87,7 +87,7 @@ class Detail:
     sources: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_row(cls, listing: Listing, row: tuple, sources: list[str]) -> "Detail":
+    def from_row(cls, listing: Listing, row: tuple, sources: list[str]) -> Detail:
         """From ``summary, author, category, keywords, script, format, body, text, media, links``."""
         summary, author, category, keywords, script, fmt, body, text, media, links = row
         return cls(

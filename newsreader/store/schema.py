@@ -131,7 +131,7 @@ def remove(path: Path) -> None:
 def open_cache(path: Path, warn: Callable[[str], None]) -> sqlite3.Connection:
     """Open the cache at ``path``, rebuilding it (and saying why through ``warn``) when needed."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    for attempt in range(2):
+    for _attempt in range(2):
         try:
             connection = connect(path)
             reason = _usable(connection)

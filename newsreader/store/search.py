@@ -11,9 +11,9 @@ import sqlite3
 import zlib
 from dataclasses import dataclass
 
+from newsreader.sources.htmlclean import PLACEHOLDER
 from newsreader.store import tokens
 from newsreader.store.records import LISTING_COLUMNS, Listing
-from newsreader.sources.htmlclean import PLACEHOLDER
 
 
 @dataclass(frozen=True)

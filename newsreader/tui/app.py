@@ -120,13 +120,13 @@ class NewsReaderApp(App[None]):
         """Once the outlets are in, the header counts the articles."""
         outline = self.query_one(Outline)
         if event.node is outline.root:
-            self.total = sum(n.data.count for n in outline.root.children if hasattr(n.data, "count"))
+            self.total = sum(n.data.count for n in outline.root.children if n.data is not None)
             self._update_title()
 
     # -- script and theme ----------------------------------------------------------------
 
     def watch_view(self, view: View) -> None:
-        if not self.is_mounted:
+        if not self.query(ArticleView):  # not composed yet: compose reads the view itself
             return
         self.query_one(ArticleView).view = view
         self.query_one(Outline).set_view(view)
@@ -152,11 +152,11 @@ class NewsReaderApp(App[None]):
         except NotFound:
             reader.show_article(None, "That article is no longer in the cache.")
             return
-        except Exception as error:  # noqa: BLE001 - a bad article must not take the app down
+        except Exception as error:
             reader.show_article(None, f"This article could not be shown: {error}")
             return
         self.current = detail
-        reader.query = self._active_query()
+        reader.highlight_query = self._active_query()
         reader.show_article(detail)
         self.library.set_read(article_id)
         self.library.state.put("last_article", article_id)
@@ -308,7 +308,7 @@ class NewsReaderApp(App[None]):
         self.searching = False
         self.hits = []
         self.set_class(False, "-searching")
-        self.query_one(ArticleView).query = ""
+        self.query_one(ArticleView).highlight_query = ""
         self.query_one("#status", Static).update("")
         self.query_one(Outline).focus()
 
@@ -339,7 +339,7 @@ class NewsReaderApp(App[None]):
             if not background.needs_index():
                 return
             result = background.index(progress=progress, should_stop=lambda: worker.is_cancelled, wait=False)
-        except Exception as error:  # noqa: BLE001 - shown, never a crash
+        except Exception as error:
             self.call_from_thread(self.notify, f"Indexing failed: {error}", severity="error", markup=False)
             return
         finally:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from newsreader.tui.app import NewsReaderApp
 
 ACTIONS: list[tuple[str, str, str]] = [
     ("article: next", "next_article", "Open the next article"),
@@ -36,8 +40,9 @@ class NewsCommands(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(name), partial(self.app.run_action, action), help=help_text)
         if len(query.strip()) >= 1:
-            hits = await self.app.search_titles(query)
+            app = cast("NewsReaderApp", self.app)
+            hits = await app.search_titles(query)
             for hit in hits:
-                yield Hit(0.5, Text(f"article: {hit.listing.title}"), partial(self.app.open_listing, hit.listing),
+                yield Hit(0.5, Text(f"article: {hit.listing.title}"), partial(app.open_listing, hit.listing),
                           help=f"{hit.listing.outlet} · {hit.listing.published:%Y-%m-%d}" if hit.listing.published
                           else hit.listing.outlet)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
@@ -18,8 +20,9 @@ from newsreader.store.records import Detail
 class MediaScreen(ModalScreen[tuple[str, str] | None]):
     """Pick a medium or link; dismisses with (kind, url) to open, or None."""
 
-    BINDINGS = [Binding("escape,q,m", "dismiss(None)", "Close")] + [
-        Binding(str(n), f"pick({n})", f"Open {n}", show=False) for n in range(1, 10)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,m", "dismiss(None)", "Close"),
+        *(Binding(str(n), f"pick({n})", f"Open {n}", show=False) for n in range(1, 10)),
     ]
 
     def __init__(self, article: Detail, view: View, variant: str) -> None:

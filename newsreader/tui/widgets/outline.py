@@ -146,12 +146,14 @@ class Outline(Tree):
             self.app.call_from_thread(self._fill_articles, node, listings)
 
     def _fill_days(self, node: TreeNode, days: list) -> None:
+        outlet = node.data
+        assert isinstance(outlet, OutletNode)
         node.remove_children()
-        node.data.unread = sum(unread for _day, _count, unread in days)
-        node.data.count = sum(count for _day, count, _unread in days)
-        node.set_label(self._outlet_label(node.data))
+        outlet.unread = sum(unread for _day, _count, unread in days)
+        outlet.count = sum(count for _day, count, _unread in days)
+        node.set_label(self._outlet_label(outlet))
         for day, count, unread in days:
-            data = DayNode(node.data.key, day, count, unread)
+            data = DayNode(outlet.key, day, count, unread)
             child = node.add(self._day_label(data), data)
             child.add_leaf(Text("loading…", style="dim"))
         self.post_message(self.Loaded(node))
@@ -159,12 +161,14 @@ class Outline(Tree):
     def _fill_articles(self, node: TreeNode, listings: list[Listing]) -> None:
         node.remove_children()
         unread = sum(not listing.read for listing in listings)
+        day = node.data
+        assert isinstance(day, DayNode)
         outlet = node.parent
-        if isinstance(outlet.data, OutletNode):
-            outlet.data.unread = max(outlet.data.unread - (node.data.unread - unread), 0)
+        if outlet is not None and isinstance(outlet.data, OutletNode):
+            outlet.data.unread = max(outlet.data.unread - (day.unread - unread), 0)
             outlet.set_label(self._outlet_label(outlet.data))
-        node.data.unread = unread
-        node.set_label(self._day_label(node.data))
+        day.unread = unread
+        node.set_label(self._day_label(day))
         for listing in listings:
             node.add_leaf(self.article_label(listing), listing)
         self.post_message(self.Loaded(node))
@@ -255,6 +259,6 @@ class Outline(Tree):
                 return
             node = child
 
-    def on_outline_loaded(self, event: "Outline.Loaded") -> None:
+    def on_outline_loaded(self, event: Outline.Loaded) -> None:
         """Continue a reveal once the children it waits for are there."""
         self._continue_reveal(event.node)

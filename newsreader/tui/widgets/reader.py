@@ -34,7 +34,7 @@ class ArticleView(ScrollView, can_focus=True):
     ]
 
     view: reactive[View] = reactive(View.ORIGINAL)
-    query: reactive[str] = reactive("")
+    highlight_query: reactive[str] = reactive("")
 
     def __init__(self, variant: str = "tw", **kwargs) -> None:
         super().__init__(**kwargs)
@@ -94,7 +94,7 @@ class ArticleView(ScrollView, can_focus=True):
 
         lines: list[Text] = []
         title = Text(conv(article.listing.title), style=Style(bold=True))
-        layout.highlight(title, self.query, styles.highlight)
+        layout.highlight(title, self.highlight_query, styles.highlight)
         lines.extend(layout.wrap_text(title, width))
         meta = [article.listing.outlet_name(view), local_time(article.listing.published)]
         if article.author and article.author not in (article.listing.outlet_name(), article.listing.outlet):
@@ -105,12 +105,12 @@ class ArticleView(ScrollView, can_focus=True):
         lines.append(Text("─" * min(width, 40), style="dim"))
         if article.summary:
             summary = Text(conv(article.summary), style="italic")
-            layout.highlight(summary, self.query, styles.highlight)
+            layout.highlight(summary, self.highlight_query, styles.highlight)
             lines.extend(layout.wrap_text(summary, width))
             lines.append(Text())
         body = script.convert_markdown(self._markdown(article), view, self.variant)
         for kind, text in layout.blocks(body, styles):
-            layout.highlight(text, self.query, styles.highlight)
+            layout.highlight(text, self.highlight_query, styles.highlight)
             indent = {"item": "• ", "quote": "│ "}.get(kind, "")
             lines.extend(layout.wrap_text(text, width, indent))
             lines.append(Text())
@@ -122,7 +122,7 @@ class ArticleView(ScrollView, can_focus=True):
         if not self.is_attached or self.scrollable_content_region.width < 4:
             return  # not sized yet: on_resize lays out once it is
         width = max(min(self.scrollable_content_region.width - 1, MAX_MEASURE), 10)
-        key = (id(self.article), self.error, self.view, self.query, width, self.app.theme if self.is_attached else "")
+        key = (id(self.article), self.error, self.view, self.highlight_query, width, self.app.theme if self.is_attached else "")
         if key == self._laid_out_for:
             return
         self._laid_out_for = key
@@ -140,7 +140,7 @@ class ArticleView(ScrollView, can_focus=True):
     def watch_view(self) -> None:
         self._layout()
 
-    def watch_query(self) -> None:
+    def watch_highlight_query(self) -> None:
         self._layout()
 
     def on_resize(self) -> None:
