@@ -156,12 +156,21 @@ def sources_changed(db: sqlite3.Connection, roots: list[str]) -> bool:
     return any(not under(p, roots) for (p,) in db.execute("SELECT path FROM files"))
 
 
+def max_nudge(db: sqlite3.Connection) -> int:
+    """How far above its publication second (x TIES) any dated article's rowid was pushed by
+    ties: range queries by date widen their upper rowid bound by this much."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'max_nudge'").fetchone()
+    return int(row[0]) if row else 0
+
+
 class Writer:
     """Applies parsed files to the cache inside the caller's transaction."""
 
     def __init__(self, db: sqlite3.Connection, result: IndexResult) -> None:
         self.db = db
         self.result = result
+        self._last_tie: dict[int, int] = {}
+        self._max_nudge = max_nudge(db)
 
     def _fts_delete(self, rowid: int, title: str, summary: str, text_blob: bytes) -> None:
         text = zlib.decompress(text_blob).decode("utf-8")
@@ -179,11 +188,36 @@ class Writer:
             self.db.execute("DELETE FROM articles WHERE rowid = ?", (row[0],))
             self.db.execute("DELETE FROM bodies WHERE rowid = ?", (row[0],))
 
+    def _free_rowid(self, row: Row) -> int:
+        """The article's preferred rowid, or on a tie the next free one: upward for a dated
+        article (so date order holds), downward for an undated one.
+
+        Ties are found with one query each, not probed one by one, and the last rowid given
+        for each preferred key is remembered, so thousands of files of one second stay linear.
+        """
+        preferred = row.sort_key()
+        if not self.db.execute("SELECT 1 FROM articles WHERE rowid = ?", (preferred,)).fetchone():
+            return preferred
+        start = self._last_tie.get(preferred, preferred)
+        if row.published is not None:
+            found = self.db.execute(
+                "SELECT a.rowid + 1 FROM articles a WHERE a.rowid >= ? AND NOT EXISTS "
+                "(SELECT 1 FROM articles b WHERE b.rowid = a.rowid + 1) ORDER BY a.rowid LIMIT 1",
+                (start,)).fetchone()
+        else:
+            found = self.db.execute(
+                "SELECT a.rowid - 1 FROM articles a WHERE a.rowid <= ? AND NOT EXISTS "
+                "(SELECT 1 FROM articles b WHERE b.rowid = a.rowid - 1) ORDER BY a.rowid DESC LIMIT 1",
+                (start,)).fetchone()
+        rowid = found[0] if found else start
+        self._last_tie[preferred] = rowid
+        if row.published is not None and rowid - preferred > self._max_nudge:
+            self._max_nudge = rowid - preferred
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('max_nudge', ?)", (str(self._max_nudge),))
+        return rowid
+
     def _insert(self, row: Row) -> None:
-        rowid = row.sort_key()
-        step = 1 if rowid >= 0 else -1
-        while self.db.execute("SELECT 1 FROM articles WHERE rowid = ?", (rowid,)).fetchone():
-            rowid += step
+        rowid = self._free_rowid(row)
         self.db.execute(
             "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (rowid, row.id, row.url, row.outlet, row.title, row.summary, row.author, row.category,

@@ -149,7 +149,7 @@ class Library:
             args.extend([local_day_bounds(since)[0] * TIES, local_day_bounds(since)[0]])
         if until:
             where.append("a.rowid < ? AND a.published < ?")
-            args.extend([(local_day_bounds(until)[1] + 3600) * TIES, local_day_bounds(until)[1]])
+            args.extend([self._rowid_below(local_day_bounds(until)[1]), local_day_bounds(until)[1]])
         if starred:
             where.append("a.id IN (SELECT article_id FROM state.starred)")
         if unread:
@@ -217,8 +217,12 @@ class Library:
         # finds the rows through the index, the published test keeps the day exact
         sql = (f"SELECT {LISTING_COLUMNS} FROM articles a WHERE a.outlet = ? AND a.rowid >= ? AND a.rowid < ? "
                "AND a.published >= ? AND a.published < ? ORDER BY a.rowid DESC")
-        low, high = start * TIES, (end + 3600) * TIES
+        low, high = start * TIES, self._rowid_below(end)
         return [Listing.from_row(r) for r in self.db.execute(sql, (outlet, low, high, start, end))]
+
+    def _rowid_below(self, end: int) -> int:
+        """A rowid above every article published before epoch second ``end``, ties included."""
+        return end * TIES + indexer.max_nudge(self.db) + 1
 
     def neighbour(self, listing: Listing | None, step: int, order: list[str] | None = None) -> Listing | None:
         """The article after (step +1) or before (-1) ``listing`` in the outline's order:
