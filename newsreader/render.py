@@ -92,3 +92,9 @@ def references(media: list[Media], links: list[Link]) -> list[tuple[int, str, st
     rows = [(n, m.kind, m.url, m.caption) for n, m in enumerate(media, 1)]
     rows += [(len(media) + n, "link", link.url, link.text) for n, link in enumerate(links, 1)]
     return rows
+
+
+def link_numbers(media: list[Media], links: list[Link]) -> dict[str, int]:
+    """Each link's URL → its number in :func:`references` (the `m` list, the end of ``show``),
+    so a link in the text can carry the number that opens it."""
+    return {url: number for number, kind, url, _text in references(media, links) if kind == "link"}

@@ -14,6 +14,7 @@ from newsreader.cli.commands import (
     cmd_index,
     cmd_list,
     cmd_outlets,
+    cmd_read,
     cmd_search,
     cmd_show,
     cmd_sources,
@@ -33,6 +34,7 @@ examples:
   newsreader show 3f2a --script simplified | less
   newsreader search 习近平 --json              finds 習近平 too
   newsreader export --outlet rfi > rfi.jsonl
+  newsreader read 3f2a                        mark an article read (unread: the opposite)
 
 ID is an article id or any unique prefix of it. S (--script) is original, simplified or
 traditional (s, t, zh-Hans, zh-Hant). Exit status: 0 ok, 1 not found / nothing matched, 2 usage."""
@@ -113,6 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
         star = commands.add_parser(name, help=f"{verb} an article (the app's s key)")
         star.add_argument("id", metavar="ID")
 
+    for name, verb in (("read", "mark an article read"), ("unread", "mark an article unread")):
+        read = commands.add_parser(name, help=f"{verb} (the app's r key)")
+        read.add_argument("id", metavar="ID")
+
     outlets = commands.add_parser("outlets", help="the outlets in the cache, with counts")
     outlets.add_argument("--json", action="store_true", help="a JSON list")
     return parser
@@ -120,7 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 HANDLERS = {
     "index": cmd_index, "sources": cmd_sources, "list": cmd_list, "show": cmd_show, "search": cmd_search,
-    "export": cmd_export, "star": cmd_star, "unstar": cmd_star, "outlets": cmd_outlets,
+    "export": cmd_export, "star": cmd_star, "unstar": cmd_star, "read": cmd_read, "unread": cmd_read,
+    "outlets": cmd_outlets,
 }
 
 

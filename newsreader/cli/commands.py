@@ -198,6 +198,17 @@ def cmd_star(args: argparse.Namespace, library: Library, settings: Settings) -> 
     return Exit.OK
 
 
+def cmd_read(args: argparse.Namespace, library: Library, settings: Settings) -> int:
+    """read ID / unread ID"""
+    ensure_indexed(library)
+    article_id = _resolve(library, args.id)
+    read = args.command == "read"
+    library.set_read(article_id, read)
+    listing = library.listing(article_id)
+    print(f"marked {'read' if read else 'unread'} {article_id[:10]}  {shown(listing.title)}")
+    return Exit.OK
+
+
 def cmd_outlets(args: argparse.Namespace, library: Library, settings: Settings) -> int:
     """outlets [--json]"""
     ensure_indexed(library)
@@ -208,13 +219,15 @@ def cmd_outlets(args: argparse.Namespace, library: Library, settings: Settings) 
         output.write_json([{
             "key": c.key, "name": c.name(), "name_simplified": table.get(c.key).name_hans,
             "name_traditional": table.get(c.key).name_hant, "count": c.count, "unread": c.unread,
+            "starred": c.starred,
             "newest": output.iso(c.newest),
         } for c in counts])
     else:
         key_width = max((len(c.key) for c in counts), default=0)
         for c in counts:
             newest = c.newest.astimezone().strftime("%Y-%m-%d") if c.newest else "undated"
-            print(f"{c.key.ljust(key_width)}  {c.count:>6}  {newest}  {shown(c.name())}")
+            unread = f"{c.unread} unread"
+            print(f"{c.key.ljust(key_width)}  {c.count:>6}  {unread:>12}  {newest}  {shown(c.name())}")
     if not counts:
         return Exit.NOT_FOUND
     return Exit.OK

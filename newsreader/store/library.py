@@ -11,15 +11,22 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from newsreader import outlets, paths
-from newsreader.model import View
 from newsreader.store import indexer, schema
+from newsreader.store import outline as counting
 from newsreader.store.indexer import IndexLock, IndexResult
+from newsreader.store.outline import (
+    Counts,
+    OutletCount,
+    Period,
+    Scope,
+    Show,
+    local_day_bounds,
+)
 from newsreader.store.prepare import TIES
-from newsreader.store.records import LISTING_COLUMNS, Detail, Listing, utc
+from newsreader.store.records import LISTING_COLUMNS, Detail, Listing
 from newsreader.store.search import Hit, search
 from newsreader.store.state import State, attach
 
@@ -32,29 +39,8 @@ class Ambiguous(LookupError):
     """An id prefix that fits more than one article."""
 
 
-@dataclass(frozen=True)
-class OutletCount:
-    """An outlet with how many articles it has, how many unread, and its newest date."""
-
-    key: str
-    count: int
-    unread: int
-    newest: datetime | None
-
-    def name(self, view: View = View.ORIGINAL) -> str:
-        """The outlet's display name in a script."""
-        return outlets.get(self.key).name(view)
-
-
 def _warn(message: str) -> None:
     print(f"newsreader: {message}", file=sys.stderr)
-
-
-def local_day_bounds(day: date) -> tuple[int, int]:
-    """The epoch seconds at which a local calendar day starts and the next one starts."""
-    start = datetime.combine(day, time.min).astimezone()
-    end = datetime.combine(day + timedelta(days=1), time.min).astimezone()
-    return int(start.timestamp()), int(end.timestamp())
 
 
 class Library:
@@ -192,12 +178,36 @@ class Library:
             raise NotFound(f"no article with id {article_id!r}")
         return Listing.from_row(row)
 
-    def outlet_counts(self) -> list[OutletCount]:
-        """Every outlet with its counts, the one with the newest article first."""
-        rows = self.db.execute(
-            "SELECT a.outlet, count(*), sum(a.id NOT IN (SELECT article_id FROM state.read)), max(a.published) "
-            "FROM articles a GROUP BY a.outlet ORDER BY max(a.rowid) DESC").fetchall()
-        return [OutletCount(k, n, u or 0, utc(p)) for k, n, u, p in rows]
+    def outlet_counts(self, show: Show = Show.ALL) -> list[OutletCount]:
+        """Every outlet the view shows, with its counts, the one with the newest article first."""
+        return counting.outlet_counts(self.db, show)
+
+    def counts(self, scope: Scope | None = None) -> Counts:
+        """Total, unread and starred articles of a scope (everything by default): the one
+        source of every count the app and the CLI show."""
+        return counting.counts(self.db, scope or Scope())
+
+    def periods(self, outlet: OutletCount | str, within: Scope | None = None,
+                show: Show = Show.ALL) -> list[Period]:
+        """An outlet's years or months (then undated), a year's months or a month's days,
+        newest first, with counts; only those holding articles the view shows."""
+        return counting.periods(self.db, outlet, within, show)
+
+    def scope_listings(self, scope: Scope, show: Show = Show.ALL, limit: int | None = None) -> list[Listing]:
+        """The articles of a scope (a day, say) the view shows, newest first."""
+        return counting.listings(self.db, scope, show, limit)
+
+    def next_unread(self, after: Listing | None, order: list[str] | None = None,
+                    show: Show = Show.ALL) -> Listing | None:
+        """The next unread article after ``after`` in list order (outlets in ``order``, by
+        default by their newest article; each newest first), round to the top once."""
+        if order is None:
+            order = [o.key for o in self.outlet_counts()]
+        return counting.next_unread(self.db, after, order, show)
+
+    def mark_read(self, scope: Scope) -> int:
+        """Mark every article of a scope read; how many were unread."""
+        return self.state.set_read_many(counting.unread_ids(self.db, scope))
 
     def days(self, outlet: str) -> list[tuple[date | None, int, int]]:
         """An outlet's local days, newest first: (day, articles, unread)."""

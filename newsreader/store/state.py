@@ -66,6 +66,23 @@ class State:
         """Mark an article read (or unread)."""
         self._flag("read", article_id, read)
 
+    def set_read_many(self, article_ids: Iterable[str], read: bool = True) -> int:
+        """Mark many articles read (or unread) in one transaction; how many changed."""
+        now = time.time()
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            before = self.db.total_changes
+            if read:
+                self.db.executemany("INSERT OR IGNORE INTO read VALUES (?, ?)", ((i, now) for i in article_ids))
+            else:
+                self.db.executemany("DELETE FROM read WHERE article_id = ?", ((i,) for i in article_ids))
+            changed = self.db.total_changes - before
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return changed
+
     def set_starred(self, article_id: str, starred: bool = True) -> None:
         """Star (or unstar) an article."""
         self._flag("starred", article_id, starred)
