@@ -8,6 +8,7 @@ article's text is only ever a plain string with styles — never parsed as marku
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rich.style import Style
@@ -17,8 +18,9 @@ from newsreader import cjk
 from newsreader.store import tokens
 
 # A link, bold, italics or a backslash escape: the inline Markdown html2text writes.
+# A link's URL is in <…> (html2text's protect_links) or bare; either may hold \-escapes.
 _INLINE = re.compile(
-    r"\[((?:\\.|[^\]\\])*)\]\(<?[^)>\s]*>?\)"
+    r"\[((?:\\.|[^\]\\])*)\]\((?:<((?:\\.|[^>\\\n])*)>|((?:\\.|[^)\s\\])*))\)"
     r"|\*\*(.+?)\*\*"
     r"|(?<![\w*])_(.+?)_(?![\w*])"
     r"|\\([\\`*_{}\[\]()#+\-.!>|~])"
@@ -34,12 +36,24 @@ class Styles:
     emphasis: Style = Style(italic=True)
     link: Style = Style(underline=True)
     placeholder: Style = Style(bold=True, color="cyan")
+    link_number: Style = Style(bold=True, color="cyan")
     quote: Style = Style(italic=True, dim=True)
     highlight: Style = Style(reverse=True, bold=True)
 
 
-def inline(markdown: str, styles: Styles, base: Style | None = None) -> Text:
-    """One block's inline Markdown (links, bold, italics, escapes) as styled plain text."""
+_ESCAPE = re.compile(r"\\(.)")
+
+
+def link_mark(number: int, styles: Styles) -> Text:
+    """``[3]`` after a link: its number in the media-and-links list; a click on it opens it
+    (the reader's ``open_link`` action)."""
+    return Text(f"[{number}]", style=styles.link_number + Style(meta={"@click": f"open_link({number})"}))
+
+
+def inline(markdown: str, styles: Styles, base: Style | None = None,
+           numbers: Mapping[str, int] | None = None) -> Text:
+    """One block's inline Markdown (links, bold, italics, escapes) as styled plain text; a
+    link whose URL is in ``numbers`` is followed by its number (see :func:`link_mark`)."""
     def styled(extra: Style) -> Style:
         return base + extra if base else extra
 
@@ -47,9 +61,16 @@ def inline(markdown: str, styles: Styles, base: Style | None = None) -> Text:
     position = 0
     for match in _INLINE.finditer(markdown):
         text.append(markdown[position:match.start()], base)
-        label, strong, emphasis, escaped = match.groups()
+        label, url_quoted, url_bare, strong, emphasis, escaped = match.groups()
         if label is not None:
-            text.append_text(inline(label, styles, styled(styles.link)))
+            url = _ESCAPE.sub(r"\1", url_quoted if url_quoted is not None else url_bare or "")
+            number = (numbers or {}).get(url)
+            link_style = styled(styles.link)
+            if number is not None:
+                link_style += Style(meta={"@click": f"open_link({number})"})
+            text.append_text(inline(label, styles, link_style))
+            if number is not None:
+                text.append_text(link_mark(number, styles))
         elif strong is not None:
             text.append_text(inline(strong, styles, styled(styles.strong)))
         elif emphasis is not None:
@@ -61,8 +82,12 @@ def inline(markdown: str, styles: Styles, base: Style | None = None) -> Text:
     return text
 
 
-def blocks(markdown: str, styles: Styles) -> list[tuple[str, Text]]:
-    """Split Markdown into (kind, text) blocks: heading, quote, item, media, para."""
+def blocks(markdown: str, styles: Styles, numbers: Mapping[str, int] | None = None) -> list[tuple[str, Text]]:
+    """Split Markdown into (kind, text) blocks: heading, quote, item, media, para; links
+    whose URL is in ``numbers`` carry their number."""
+    def styled(markdown: str) -> Text:
+        return inline(markdown, styles, numbers=numbers)
+
     out: list[tuple[str, Text]] = []
     for raw in re.split(r"\n\s*\n", markdown.strip()):
         block = raw.strip("\n")
@@ -71,29 +96,32 @@ def blocks(markdown: str, styles: Styles) -> list[tuple[str, Text]]:
         lines = [line.strip() for line in block.split("\n")]
         first = lines[0]
         if first.startswith("#"):
-            text = inline(first.lstrip("#").strip(), styles)
+            text = styled(first.lstrip("#").strip())
             text.stylize(styles.heading)
             out.append(("heading", text))
         elif first.startswith(">"):
-            text = inline(" ".join(line.lstrip("> ").strip() for line in lines), styles)
+            text = styled(" ".join(line.lstrip("> ").strip() for line in lines))
             text.stylize(styles.quote)
             out.append(("quote", text))
         elif first[:2] in ("* ", "- ", "+ "):
             for line in lines:
                 if line[:2] in ("* ", "- ", "+ "):
-                    out.append(("item", inline(line[2:], styles)))
+                    out.append(("item", styled(line[2:])))
                 elif out:
-                    out[-1] = (out[-1][0], out[-1][1] + Text(" ") + inline(line, styles))
+                    out[-1] = (out[-1][0], out[-1][1] + Text(" ") + styled(line))
         elif first.startswith("**\\[") and "\\]**" in first:
-            text = inline(" ".join(lines), styles)
+            text = styled(" ".join(lines))
             label_end = text.plain.find("]") + 1
             text.stylize(styles.placeholder, 0, label_end)
+            number = re.search(r"\d+", text.plain[:label_end])
+            if number:  # a click on the label opens the medium
+                text.stylize(Style(meta={"@click": f"open_link({number.group()})"}), 0, label_end)
             out.append(("media", text))
         else:
             # html2text keeps <br> as a line break: join CJK lines tight, Latin with a space
             joined = Text()
             for n, line in enumerate(lines):
-                piece = inline(line, styles)
+                piece = styled(line)
                 if n and joined.plain and not (cjk.is_cjk(joined.plain[-1]) and piece.plain[:1] and
                                                cjk.is_cjk(piece.plain[0])):
                     joined.append("\n")
