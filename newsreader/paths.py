@@ -1,7 +1,17 @@
-"""Every directory and file location newsreader uses, in one place (platformdirs; XDG honoured)."""
+"""Every directory and file location newsreader uses, and the one place paths are decoded.
+
+Locations come from platformdirs (XDG honoured). A file name on POSIX is bytes and need
+not be UTF-8 (GBK names from old zip archives): :func:`internal` turns a path as the
+OS gives it into the text newsreader stores and compares (valid Unicode, every
+undecodable byte kept as ``\0`` + two hex digits — NUL never occurs in a real path, so
+nothing collides and prefixes stay prefixes), :func:`external` turns it back for the
+OS, and :func:`display` shows it to a person (undecodable bytes as ``\xb0``).
+"""
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import platformdirs
@@ -49,3 +59,41 @@ def bundled_seeds() -> Path:
     here = Path(__file__).resolve().parent
     packaged = here / "seeds"
     return packaged if packaged.is_dir() else here.parent / "seeds"
+
+
+_ESCAPED_BYTE = re.compile("\x00([0-9a-f]{2})")
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+
+
+def _fs_is_utf8() -> bool:
+    try:
+        return os.fsencode("\u65b0") == "\u65b0".encode()
+    except UnicodeError:
+        return False
+
+
+_FS_UTF8 = _fs_is_utf8()
+
+
+def internal(path: str | bytes | os.PathLike) -> str:
+    """A path as the OS gives it (str with surrogate escapes, or bytes) → newsreader's path text."""
+    raw = os.fsencode(path)
+    text = raw.decode("utf-8", "surrogateescape")
+    if not _UNDECODABLE.search(text):
+        return text
+    return _UNDECODABLE.sub(lambda m: f"\x00{ord(m.group()) - 0xDC00:02x}", text)
+
+
+def external(path: str) -> str:
+    """newsreader's path text → the path the OS takes (the inverse of :func:`internal`),
+    right under any file system encoding (a Big5 locale's included)."""
+    if "\x00" not in path and _FS_UTF8:
+        return path
+    text = _ESCAPED_BYTE.sub(lambda m: chr(0xDC00 + int(m.group(1), 16)), path)
+    return os.fsdecode(text.encode("utf-8", "surrogateescape"))
+
+
+def display(path: str) -> str:
+    """A path (either form) as a person should see it: undecodable bytes as ``\\xb0``."""
+    text = _ESCAPED_BYTE.sub(lambda m: f"\\x{m.group(1)}", path)
+    return _UNDECODABLE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text)

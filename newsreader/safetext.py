@@ -15,14 +15,19 @@ from urllib.parse import urlsplit
 _CONTROL = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ue000\ue001\ufeff]"
 )
+# Unpaired surrogates (a JSON "\ud800" escape): not text, cannot be stored or printed.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
 def clean(text: str) -> str:
-    """Remove terminal control characters and bidi overrides; fold CR/CRLF to LF."""
+    """Remove terminal control characters and bidi overrides; fold CR/CRLF to LF; an unpaired
+    surrogate becomes U+FFFD."""
     if not text:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub("\ufffd", text)
     return _CONTROL.sub("", text)
 
 

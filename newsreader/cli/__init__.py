@@ -160,6 +160,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from newsreader.tui.run import run_app
 
         return run_app()
+    from newsreader.cli import output
+
+    output.configure_streams(json_out=getattr(args, "json", False) or getattr(args, "format", "") == "json"
+                             or args.command == "export")
     try:
         return _run(args)
     except CommandError as error:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 import time
 from datetime import date
@@ -49,8 +50,14 @@ def ensure_indexed(library: Library) -> None:
 def cmd_index(args: argparse.Namespace, library: Library, settings: Settings) -> int:
     """index [PATH ...]"""
     for path in args.paths:
-        if not os.path.exists(path):
-            raise CommandError(f"{shown(path)}: no such file or folder", Exit.NOT_FOUND)
+        try:
+            mode = os.stat(path).st_mode
+        except OSError as error:
+            reason = "no such file or folder" if isinstance(error, FileNotFoundError) else error.strerror
+            raise CommandError(f"{shown(path)}: {reason}", Exit.NOT_FOUND) from None
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            raise CommandError(f"{shown(path)}: not a regular file or a folder (only regular files are read)",
+                               Exit.USAGE)
     started = time.monotonic()
     update, stop = output.progress_bar("indexing")
     if _busy():

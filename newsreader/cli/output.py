@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import IO, Any
 
-from newsreader import cjk, render, script
+from newsreader import cjk, paths, render, script
 from newsreader.model import View
 from newsreader.safetext import clean
 from newsreader.store.records import Detail, Listing, iso
@@ -43,8 +43,9 @@ def width() -> int:
 
 
 def shown(text: str) -> str:
-    """Any text about to reach a terminal: control characters removed (paths, messages)."""
-    return clean(text).replace("\n", " ")
+    """Any text about to reach a terminal: control characters removed (paths, messages),
+    a path's undecodable bytes shown as ``\\xb0``."""
+    return clean(paths.display(text)).replace("\n", " ")
 
 
 def local_time(moment: datetime | None, with_zone: bool = True) -> str:
@@ -55,8 +56,40 @@ def local_time(moment: datetime | None, with_zone: bool = True) -> str:
     return local.strftime("%Y-%m-%d %H:%M %Z" if with_zone else "%Y-%m-%d %H:%M").strip()
 
 
-def write_json(obj: Any, stream: IO[str] = sys.stdout, *, lines: bool = False) -> None:
+def configure_streams(json_out: bool) -> None:
+    """The one place output is encoded. JSON is UTF-8 whatever the locale (it is an API);
+    text goes out in the locale's encoding, a character it lacks replaced (``?``), never a
+    crash; messages on stderr escape what the locale cannot show."""
+    for stream, encoding, errors in ((sys.stdout, "utf-8" if json_out else None, "replace"),
+                                     (sys.stderr, None, "backslashreplace")):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        try:
+            if encoding:
+                reconfigure(encoding=encoding, errors=errors)
+            else:
+                reconfigure(errors=errors)
+        except (ValueError, OSError):  # a stream already written to in another encoding: leave it
+            pass
+
+
+def _json_safe(obj: Any) -> Any:
+    """Every string of ``obj`` as it may leave the program: a path's undecodable bytes shown
+    as ``\\xb0`` (JSON cannot carry bytes), nothing that is not Unicode text."""
+    if isinstance(obj, str):
+        return paths.display(obj) if not obj.isprintable() else obj
+    if isinstance(obj, dict):
+        return {key: _json_safe(value) for key, value in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_json_safe(value) for value in obj]
+    return obj
+
+
+def write_json(obj: Any, stream: IO[str] | None = None, *, lines: bool = False) -> None:
     """UTF-8 JSON (no ``\\u`` escapes); ``lines`` writes one compact object per line."""
+    stream = stream or sys.stdout
+    obj = _json_safe(obj)
     if lines:
         stream.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
     else:

@@ -8,14 +8,16 @@ tries them in order; a file's name never decides its format.
 from __future__ import annotations
 
 import os
+import stat
 from types import ModuleType
 
+from newsreader import paths
 from newsreader.model import Article
 from newsreader.sources import dw, feeditem, jekyll
 from newsreader.sources.common import ParseError
 from newsreader.sources.decode import DecodeError, decode, looks_binary
 
-__all__ = ["MAX_FILE_BYTES", "PARSERS", "ParseError", "parse_file", "parse_text"]
+__all__ = ["MAX_FILE_BYTES", "PARSERS", "ParseError", "parse_file", "parse_text", "read_regular"]
 
 # Order matters: a Jekyll post may hold a feed-item wrapper, so it is tried first.
 PARSERS: tuple[ModuleType, ...] = (dw, jekyll, feeditem)
@@ -35,17 +37,45 @@ def parse_text(text: str, path: str = "") -> list[Article]:
     raise ParseError("not an article in a known format (DW JSON, feed item, Jekyll post)")
 
 
-def parse_file(path: str) -> list[Article]:
-    """Read, decode and parse one archive file; every failure is a :class:`ParseError`."""
+def _too_large(size: int) -> ParseError:
+    return ParseError(f"too large ({size // (1024 * 1024)} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB)")
+
+
+def read_regular(path: str) -> bytes:
+    """The bytes of a regular file (``path`` in newsreader's path text), at most
+    :data:`MAX_FILE_BYTES`. A named pipe, a device or a socket is refused without
+    blocking on it, and a file that grows past the cap while read is refused too."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
-            raise ParseError(f"too large ({size // (1024 * 1024)} MB; the limit is "
-                             f"{MAX_FILE_BYTES // (1024 * 1024)} MB)")
-        with open(path, "rb") as handle:
-            data = handle.read()
+        fd = os.open(paths.external(path), flags)
     except OSError as error:
         raise ParseError(f"cannot read ({error.strerror or error})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ParseError("not a regular file (a pipe, device or socket); only regular files are read")
+        if info.st_size > MAX_FILE_BYTES:
+            raise _too_large(info.st_size)
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, MAX_FILE_BYTES + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > MAX_FILE_BYTES:
+                raise _too_large(total)
+        return b"".join(chunks)
+    except OSError as error:
+        raise ParseError(f"cannot read ({error.strerror or error})") from None
+    finally:
+        os.close(fd)
+
+
+def parse_file(path: str) -> list[Article]:
+    """Read, decode and parse one archive file; every failure is a :class:`ParseError`."""
+    data = read_regular(path)
     if looks_binary(data[:4096]):
         raise ParseError("binary file, not text")
     try:

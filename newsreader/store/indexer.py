@@ -12,6 +12,7 @@ import fcntl
 import multiprocessing
 import os
 import sqlite3
+import stat
 import time
 import zlib
 from collections.abc import Callable, Iterator
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from newsreader import paths
 from newsreader.store import tokens
 from newsreader.store.prepare import MAX_SEARCHED_CHARS, FileResult, Row, prepare_many, search_text
 
@@ -44,6 +46,7 @@ class IndexResult:
     articles_removed: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     skipped_unchanged: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
 class IndexLock:
@@ -73,50 +76,87 @@ class IndexLock:
             self.handle = None
 
 
-def walk(roots: list[str], dirs: dict[str, int]) -> Iterator[tuple[str, int, int]]:
+MAX_DEPTH = 64  # folders below a source; deeper ones are skipped with a word
+
+
+def _not_regular(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _why(error: OSError) -> str:
+    return error.strerror or type(error).__name__
+
+
+def walk(roots: list[str], dirs: dict[str, int], skip: Report | None = None) -> Iterator[tuple[str, int, int]]:
     """Every regular file under ``roots`` as (path, size, mtime_ns); each real folder once.
 
-    Links are followed, but a folder already walked (by device and inode) is not walked
-    again, so a link back to a parent cannot loop. Hidden files and folders are skipped.
-    Each walked folder's mtime goes into ``dirs``.
+    Paths in and out are newsreader's path text (see :mod:`newsreader.paths`). Only regular
+    files are yielded: named pipes, devices and sockets are skipped, as are unreadable
+    folders and folders more than :data:`MAX_DEPTH` deep — each named through ``skip``
+    with the reason. Links are followed, but a folder already walked (by device and inode)
+    is not walked again, so a link back to a parent cannot loop. Hidden files and folders
+    are skipped silently. Each walked folder's mtime goes into ``dirs``.
     """
+    def skipped(path: str, why: str) -> None:
+        if skip:
+            skip(path, f"skipped: {why}")
+
     visited: set[tuple[int, int]] = set()
     for root in roots:
         try:
-            stat = os.stat(root)
-        except OSError:
+            root_stat = os.stat(paths.external(root))
+        except FileNotFoundError:
+            continue  # a source that is gone: its files leave the cache
+        except OSError as error:
+            skipped(root, f"cannot read it ({_why(error)})")
             continue
-        if not os.path.isdir(root):
-            yield root, stat.st_size, stat.st_mtime_ns
+        if stat.S_ISREG(root_stat.st_mode):
+            yield root, root_stat.st_size, root_stat.st_mtime_ns
             continue
-        stack = [root]
+        if not stat.S_ISDIR(root_stat.st_mode):
+            skipped(root, f"{_not_regular(root_stat.st_mode)}, only regular files are read")
+            continue
+        stack = [(root, 0)]
         while stack:
-            folder = stack.pop()
+            folder, depth = stack.pop()
             try:
-                folder_stat = os.stat(folder)
-            except OSError:
+                folder_stat = os.stat(paths.external(folder))
+                identity = (folder_stat.st_dev, folder_stat.st_ino)
+                if identity in visited:
+                    continue
+                visited.add(identity)
+                entries = sorted(os.scandir(paths.external(folder)), key=lambda e: e.name)
+            except OSError as error:
+                skipped(folder, f"cannot read the folder ({_why(error)})")
                 continue
-            identity = (folder_stat.st_dev, folder_stat.st_ino)
-            if identity in visited:
-                continue
-            visited.add(identity)
             dirs[folder] = folder_stat.st_mtime_ns
-            try:
-                entries = sorted(os.scandir(folder), key=lambda e: e.name)
-            except OSError:
-                continue
             subfolders = []
             for entry in entries:
                 if entry.name.startswith("."):
                     continue
+                path = paths.internal(entry.path)
                 try:
                     if entry.is_dir():
-                        subfolders.append(entry.path)
+                        if depth + 1 > MAX_DEPTH:
+                            skipped(path, f"a folder more than {MAX_DEPTH} folders deep")
+                        else:
+                            subfolders.append((path, depth + 1))
                     elif entry.is_file():
                         entry_stat = entry.stat()
-                        yield entry.path, entry_stat.st_size, entry_stat.st_mtime_ns
-                except OSError:
-                    continue
+                        yield path, entry_stat.st_size, entry_stat.st_mtime_ns
+                    elif entry.is_symlink() and not os.path.exists(entry.path):
+                        skipped(path, "a link to nothing")
+                    else:
+                        skipped(path, f"{_not_regular(entry.stat().st_mode)}, only regular files are read")
+                except OSError as error:
+                    skipped(path, f"cannot read it ({_why(error)})")
             stack.extend(reversed(subfolders))
 
 
@@ -131,22 +171,24 @@ def sources_changed(db: sqlite3.Connection, roots: list[str]) -> bool:
     if not db.execute("SELECT 1 FROM files LIMIT 1").fetchone():
         return True
     for root in roots:
-        if os.path.isdir(root):
+        if os.path.isdir(paths.external(root)):
             if root not in known:
                 return True
         else:
             row = db.execute("SELECT size, mtime_ns FROM files WHERE path = ?", (root,)).fetchone()
             try:
-                stat = os.stat(root)
+                root_stat = os.stat(paths.external(root))
             except OSError:
                 return row is not None
-            if row is None or row != (stat.st_size, stat.st_mtime_ns):
+            if not stat.S_ISREG(root_stat.st_mode):
+                continue  # a pipe or device given as a source is never read: nothing to index
+            if row is None or row != (root_stat.st_size, root_stat.st_mtime_ns):
                 return True
     for path, mtime in known.items():
         if not under(path, roots):
             return True
         try:
-            if os.stat(path).st_mtime_ns != mtime:
+            if os.stat(paths.external(path)).st_mtime_ns != mtime:
                 return True
         except OSError:
             return True
@@ -345,7 +387,12 @@ def index(
     known = {p: (s, m) for p, s, m in db.execute("SELECT path, size, mtime_ns FROM files")}
     seen: set[str] = set()
     changed: list[str] = []
-    for path, size, mtime in walk(roots, dirs):
+    def skip(path: str, why: str) -> None:
+        result.skipped.append((path, why))
+        if report:
+            report(path, why)
+
+    for path, size, mtime in walk(roots, dirs, skip):
         seen.add(path)
         if known.get(path) == (size, mtime):
             result.skipped_unchanged += 1

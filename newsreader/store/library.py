@@ -289,5 +289,6 @@ def resolve_outlet(name: str) -> str:
 
 
 def source_path(path: str) -> str:
-    """A source path as remembered: absolute, without a trailing separator."""
-    return os.path.abspath(os.path.expanduser(path))
+    """A source path as remembered: absolute, without a trailing separator, in newsreader's
+    path text (a name that is not UTF-8 is kept byte for byte, see :mod:`newsreader.paths`)."""
+    return paths.internal(os.path.abspath(os.path.expanduser(path)))

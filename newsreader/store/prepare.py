@@ -13,7 +13,7 @@ import os
 import zlib
 from dataclasses import asdict, dataclass
 
-from newsreader import script
+from newsreader import paths, script
 from newsreader.model import Article
 from newsreader.sources import ParseError, parse_file
 from newsreader.store import tokens
@@ -111,7 +111,7 @@ def to_row(article: Article) -> Row:
 def prepare(path: str) -> FileResult:
     """Read one file into rows; never raises for anything in the file."""
     try:
-        stat = os.stat(path)
+        stat = os.stat(paths.external(path))
     except OSError as error:
         return FileResult(path, 0, 0, error=f"cannot read ({error.strerror or error})")
     try:
