@@ -68,3 +68,42 @@ def test_two_writers_and_readers_at_once(big_archive: Path):
         assert "locked" not in err
     assert readers_ok >= 1
     assert count() == 900
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process whose ancestry leads to ``pid`` (Linux /proc)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                continue
+            parents[int(entry)] = int(data[data.rfind(b")") + 2:].split()[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc to find the workers")
+def test_workers_die_with_a_killed_index_that_nobody_reaps(big_archive: Path):
+    """A caller blocked reading the pipes does not reap: the killed index is a zombie. Its
+    workers must still die and let go of the pipes, so the caller's read ends."""
+    process = start_index(big_archive)
+    deadline = time.monotonic() + 30
+    while len(_descendants(process.pid)) < 2 and time.monotonic() < deadline:  # forkserver + workers
+        time.sleep(0.05)
+    helpers = _descendants(process.pid)
+    assert len(helpers) >= 2 and process.poll() is None, "index ended before its workers were seen"
+    os.kill(process.pid, signal.SIGKILL)  # and no wait(): the zombie stays
+    started = time.monotonic()
+    process.communicate(timeout=20)  # hung forever before: the workers held the pipes
+    assert time.monotonic() - started < 10
+    time.sleep(0.5)
+    from newsreader.store.workers import alive
+
+    left = [pid for pid in helpers if alive(pid)]
+    assert not left, f"workers still running: {left}"

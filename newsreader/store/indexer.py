@@ -25,6 +25,7 @@ from typing import IO
 from newsreader import paths
 from newsreader.store import tokens
 from newsreader.store.prepare import MAX_SEARCHED_CHARS, FileResult, Row, prepare_many, search_text
+from newsreader.store.workers import start_worker
 
 Progress = Callable[[int, int], None]
 Report = Callable[[str, str], None]
@@ -316,27 +317,6 @@ class Writer:
         return reparse
 
 
-def _start_worker(parent: int) -> None:
-    """In a worker: yield the CPU to the writing process (it alone writes, so when it waits
-    everything waits), and exit when that process is gone (killed) instead of lingering."""
-    import threading
-
-    try:
-        os.nice(10)
-    except OSError:
-        pass
-
-    def watch() -> None:
-        while True:
-            time.sleep(1.0)
-            try:
-                os.kill(parent, 0)
-            except ProcessLookupError:
-                os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
 def _parse_all(paths: list[str], should_stop: Callable[[], bool]) -> Iterator[FileResult]:
     """Parse files on every core (in this process when there are few), in order of submission."""
     batches = [paths[i:i + BATCH] for i in range(0, len(paths), BATCH)]
@@ -348,7 +328,7 @@ def _parse_all(paths: list[str], should_stop: Callable[[], bool]) -> Iterator[Fi
             yield from prepare_many(batch)
         return
     context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker,
                              initargs=(os.getpid(),)) as pool:
         pending: list[Future] = []
         queue = iter(batches)
