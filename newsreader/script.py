@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import opencc
 
+from newsreader import phrases
 from newsreader.model import Script, View
 
 # The traditional variant: plain OpenCC traditional, Taiwan or Hong Kong standard.
@@ -26,29 +27,60 @@ def converter(config: str) -> opencc.OpenCC:
 
 
 def to_simplified(text: str) -> str:
-    """Text in simplified script."""
+    """Text in simplified script by OpenCC alone: what detection and search compare.
+
+    The reader's simplified view goes through :func:`convert`, which adds the phrase layer.
+    """
     return converter("t2s").convert(text) if text else text
 
 
 def to_traditional(text: str, variant: str = "plain") -> str:
-    """Text in traditional script, in the configured variant (plain, tw, twp, hk)."""
-    return converter(VARIANTS.get(variant, "s2t")).convert(text) if text else text
+    """Simplified text in traditional script, in the configured variant (plain, tw, twp, hk).
+
+    OpenCC with the phrase layer (:mod:`newsreader.phrases`) over it.
+    """
+    if not text:
+        return text
+    finish = _TRADITIONAL_VARIANTS.get(variant)
+    tables = ("s2t", "s2twp") if variant == "twp" else ("s2t",)
+    return phrases.table(*tables).convert(
+        text, converter(VARIANTS.get(variant, "s2t")).convert,
+        converter(finish).convert if finish else None)
+
+
+def to_simplified_view(text: str) -> str:
+    """Traditional (or mixed) text in simplified script as a reader expects it (接著 → 接着)."""
+    return phrases.table("t2s").convert(text, converter("t2s").convert) if text else text
 
 
 # From standard traditional to a regional variant, for text already in traditional script.
 _TRADITIONAL_VARIANTS = {"tw": "t2tw", "twp": "t2tw", "hk": "t2hk"}
 
+# What never converts in plain text: URLs (with a scheme, or a host starting www.). The
+# host ends at the first character that cannot be in one (所见www.example.com了解 keeps
+# 了解 as text); a path may hold Han characters (an IRI) and ends at space or CJK punctuation.
+_URL = (r"(?:(?<![A-Za-z0-9])(?:https?|ftp)://[^\s/?#<>\"'（）「」『』【】《》〈〉，。、；！？]*|(?<![A-Za-z0-9.])www\.[A-Za-z0-9.-]+(?::\d+)?"
+        r"|(?<![A-Za-z0-9])mailto:[^\s<>\"'（）「」『』【】《》〈〉，。、；！？]*)"
+        r"(?:[/?#][^\s<>\"'（）「」『』【】《》〈〉，。、；！？]*)?")
+_PLAIN_KEEP = re.compile(_URL, re.IGNORECASE)
+# And in Markdown besides: link targets, autolinks, inline code spans.
+_MARKDOWN_KEEP = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|<(?:https?|mailto|ftp):[^>\s]*>|`[^`\n]+`|" + _URL,
+                            re.IGNORECASE)
+# Fenced code blocks, and indented ones (every line of the block indented 4 spaces or a tab).
+_FENCE = re.compile(r"^(```|~~~)[^\n]*\n.*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
+_INDENTED = re.compile(r"(?:^(?: {4}|\t)[^\n]*(?:\n|$))+\Z", re.MULTILINE)
+
 
 def convert(text: str, view: View, variant: str = "plain") -> str:
-    """Text as the reader asked to see it.
+    """Plain text (a title, a caption, a body) as the reader asked to see it.
 
-    Text already in the asked-for script is left alone: converting traditional text
-    "to traditional" again would turn the 里 of 峇里島 into 裏.
+    Each paragraph's script is judged on its own, and text already in the asked-for
+    script is left alone: converting traditional text "to traditional" again would turn
+    the 里 of 峇里島 into 裏. URLs never convert.
     """
     if view is View.ORIGINAL or not text:
         return text
-    written = detect(text)
-    return text if written is Script.NONE else _convert_known(text, view, variant, written)
+    return _convert_paragraphs(text, view, variant, _PLAIN_KEEP)
 
 
 def detect(text: str, sample: int = 500) -> Script:
@@ -75,29 +107,42 @@ def detect(text: str, sample: int = 500) -> Script:
     return Script.MIXED
 
 
-# Markdown link targets and autolinks: converting must not touch them.
-_URL_PARTS = re.compile(r"\]\([^)\s]*\)|<(?:https?|mailto):[^>\s]*>|(?:https?|mailto):[^\s)\]>]+")
-
-
 def convert_markdown(markdown: str, view: View, variant: str = "plain") -> str:
-    """Convert Markdown's text but leave every URL in it exactly as it was."""
+    """Convert Markdown's text but never a URL, a link target or code (inline or a block)."""
     if view is View.ORIGINAL or not markdown:
         return markdown
-    return "\n\n".join(_convert_paragraph(p, view, variant) for p in markdown.split("\n\n"))
+    pieces: list[str] = []
+    last = 0
+    for fence in _FENCE.finditer(markdown):
+        pieces.append(_convert_paragraphs(markdown[last:fence.start()], view, variant, _MARKDOWN_KEEP))
+        pieces.append(fence.group(0))
+        last = fence.end()
+    pieces.append(_convert_paragraphs(markdown[last:], view, variant, _MARKDOWN_KEEP))
+    return "".join(pieces)
 
 
-def _convert_paragraph(paragraph: str, view: View, variant: str) -> str:
+_PARAGRAPH_BREAK = re.compile(r"(\n[ \t]*\n)")
+
+
+def _convert_paragraphs(text: str, view: View, variant: str, keep: re.Pattern[str]) -> str:
+    parts = _PARAGRAPH_BREAK.split(text)
+    for n in range(0, len(parts), 2):
+        parts[n] = _convert_paragraph(parts[n], view, variant, keep)
+    return "".join(parts)
+
+
+def _convert_paragraph(paragraph: str, view: View, variant: str, keep: re.Pattern[str]) -> str:
     """One paragraph, its script judged on its own (a simplified caption in a traditional
-    article still converts), URLs untouched."""
-    if view is View.ORIGINAL or not paragraph:
+    article still converts), what ``keep`` matches untouched."""
+    if not paragraph or (keep is _MARKDOWN_KEEP and _INDENTED.match(paragraph)):
         return paragraph
-    text_only = _URL_PARTS.sub(" ", paragraph)
+    text_only = keep.sub(" ", paragraph)
     written = detect(text_only)
     if written is Script.NONE:
         return paragraph
     pieces: list[str] = []
     last = 0
-    for match in _URL_PARTS.finditer(paragraph):
+    for match in keep.finditer(paragraph):
         pieces.append(_convert_known(paragraph[last:match.start()], view, variant, written))
         pieces.append(match.group(0))
         last = match.end()
@@ -109,8 +154,14 @@ def _convert_known(text: str, view: View, variant: str, written: Script) -> str:
     if not text:
         return text
     if view is View.SIMPLIFIED:
-        return text if written is Script.SIMPLIFIED else to_simplified(text)
+        if written is Script.SIMPLIFIED:  # only the phrase layer: 接著 → 接着
+            return phrases.table("t2s").convert(text, _same)
+        return to_simplified_view(text)
     if written is Script.TRADITIONAL:
         config = _TRADITIONAL_VARIANTS.get(variant)
         return converter(config).convert(text) if config else text
     return to_traditional(text, variant)
+
+
+def _same(text: str) -> str:
+    return text

@@ -2,7 +2,8 @@
 
 SQLite's tokenizers find nothing inside Chinese text, and the trigram one cannot
 answer one- or two-character queries. So text is tokenized here, before FTS5 sees
-it: converted to simplified script (OpenCC t2s) with fullwidth forms folded; every run of Han,
+it: converted to simplified script (OpenCC t2s) with fullwidth forms and variant pairs
+(著/着 …) folded; every run of Han,
 kana or hangul becomes its overlapping bigrams followed by its last character alone;
 Latin words and numbers stay whole (unicode61 folds their case).
 
@@ -21,7 +22,7 @@ from newsreader.script import to_simplified
 from newsreader.sources.htmlclean import PLACEHOLDER
 
 # Bump when tokenization changes: a cache built with other tokens is rebuilt.
-VERSION = f"3/opencc-{opencc.__version__}"
+VERSION = f"4/opencc-{opencc.__version__}"
 
 _HAN_RUN = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 # A run of Han/kana/hangul, or a run of other letters and digits (a Latin word, a number).
@@ -31,10 +32,15 @@ _PIECE = re.compile(f"([{_HAN_RUN}]+)|([^\\W_{_HAN_RUN}]+)")
 # Fullwidth ASCII (ＡＰＥＣ, １１) and the ideographic space fold to their plain forms.
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
+# Variant pairs that simplified script itself keeps apart but writers mix up, folded to
+# one form after the conversion to simplified: 著手 (as OpenCC leaves a traditional 著)
+# finds 着手 and back; 乾/干, 於/于, 馀/余, 瞭/了, 麽/么, 锺/钟 likewise.
+VARIANT_PAIRS = {ord(a): ord(b) for a, b in ("著着", "乾干", "於于", "馀余", "瞭了", "麽么", "锺钟")}
+
 
 def normalise(text: str) -> str:
     """The one script and form both index and query are compared in."""
-    return to_simplified(text.translate(_FULLWIDTH)).lower()
+    return to_simplified(text.translate(_FULLWIDTH)).translate(VARIANT_PAIRS).lower()
 
 
 def fold(text: str) -> str:
@@ -43,10 +49,10 @@ def fold(text: str) -> str:
     Where whole-text conversion changes the length (a phrase conversion), each
     character is folded on its own instead.
     """
-    folded = to_simplified(text).lower()
+    folded = to_simplified(text).translate(VARIANT_PAIRS).lower()
     if len(folded) == len(text):
         return folded
-    return "".join((to_simplified(c).lower() or c)[:1] for c in text)
+    return "".join((to_simplified(c).translate(VARIANT_PAIRS).lower() or c)[:1] for c in text)
 
 
 def index_tokens(text: str) -> str:

@@ -1,0 +1,144 @@
+"""Script conversion a reader can trust: the phrase layer, what never converts, search folding."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsreader import phrases, script
+from newsreader.model import View
+from newsreader.store import tokens
+
+
+def tw(text: str) -> str:
+    return script.to_traditional(text, "tw")
+
+
+# One sentence (or two) per class of error; each asserts the whole converted sentence.
+@pytest.mark.parametrize("source, expected", [
+    # 后 "after" glued into a 后 "queen" word across a boundary
+    ("气球升空后被击落，三天后才找到残骸。", "氣球升空後被擊落，三天後才找到殘骸。"),
+    ("看完电影后，他访美后又进球后庆祝。", "看完電影後，他訪美後又進球後慶祝。"),
+    ("她是奥斯卡影后，也是皇后乐队的歌迷。", "她是奧斯卡影后，也是皇后樂隊的歌迷。"),
+    # 历: history after 美国/英国 is 歷, the calendar stays 曆
+    ("这是美国历史上第一次，英国历史学家说。", "這是美國歷史上第一次，英國歷史學家說。"),
+    ("农历新年前翻开日历。", "農曆新年前翻開日曆。"),
+    # 钟: minutes lost to 几分
+    ("会议只开了十几分钟。", "會議只開了十幾分鐘。"),
+    ("钟南山说，八点钟开会。", "鍾南山說，八點鐘開會。"),
+    # 面: 里面/前面 followed by 包 or 条 is not bread or noodles
+    ("这里面包含三个问题，前面条件已经说明。", "這裡面包含三個問題，前面條件已經說明。"),
+    ("他早餐吃面包和一碗面条。", "他早餐吃麵包和一碗麵條。"),
+    # 里: transliterated names keep 里; "inside" is 裡
+    ("埃里克和加布里埃尔在佩里的办公室里。", "埃里克和加布里埃爾在佩里的辦公室裡。"),
+    ("杰弗里说这里克服了困难，那里安全。", "傑弗里說這裡克服了困難，那裡安全。"),
+    # surnames 余 and 范; 餘 and 範 in their words
+    ("余欣和范长龙出席，丁树范认为规范范围很广。", "余欣和范長龍出席，丁樹范認為規範範圍很廣。"),
+    ("其余十余人和1000 余户家庭的盈余。", "其餘十餘人和1000 餘戶家庭的盈餘。"),
+    # 只/隻: a count takes 隻, "only" before a verb stays 只
+    ("送来一千万只口罩，但是只要有人，最多只能带两只猫。", "送來一千萬隻口罩，但是只要有人，最多只能帶兩隻貓。"),
+    # 发: 發 words are not read as 髮 across the boundary; hair stays 髮
+    ("医生发现新华发推，暴乱发生后头发变白。", "醫生發現新華發推，暴亂發生後頭髮變白。"),
+    # words OpenCC's dictionary gets wrong in today's usage
+    ("局势复杂，并为此回归谈判；两家公司合并为一。", "局勢複雜，並為此回歸談判；兩家公司合併為一。"),
+    ("巨大冲击引发冲突，做好困难群众工作。", "巨大衝擊引發衝突，做好困難群眾工作。"),
+    ("他声明了立场，游击队折合人民币。", "他聲明了立場，游擊隊折合人民幣。"),
+    ("全球台湾研究中心", "全球臺灣研究中心"),
+    ("干嘛要排干沼泽，处理干垃圾？", "幹嘛要排乾沼澤，處理乾垃圾？"),
+])
+def test_phrase_layer_fixes_each_class(source: str, expected: str) -> None:
+    assert tw(source) == expected
+
+
+def test_hk_does_not_turn_a_candidate_into_ginseng() -> None:
+    assert script.to_traditional("候选人参加辩论，他爱吃人参。", "hk") == "候選人參加辯論，他愛吃人蔘。"
+    assert script.to_traditional("候选人参加辩论", "plain") == "候選人參加辯論"
+
+
+def test_variants_apply_to_protected_segments_too() -> None:
+    assert script.to_traditional("这里面包含历史", "plain") == "這裏面包含歷史"
+    assert script.to_traditional("这里面包含历史", "tw") == "這裡面包含歷史"
+    assert script.to_traditional("并为此", "hk") == "並為此"
+
+
+def test_taiwan_phrases_keep_general_words_in_news() -> None:
+    source = "他发表声明称，支持者要求刷新纪录，经济运行平稳；下载软件看视频。"
+    assert script.to_traditional(source, "twp") == "他發表聲明稱，支持者要求刷新紀錄，經濟運行平穩；下載軟體看影片。"
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("他已著手調查，接著看著文件。", "他已着手调查，接着看着文件。"),
+    ("隨著飛機著陸，穿著制服的人很沉著。", "随着飞机着陆，穿着制服的人很沉着。"),
+    ("這部著作顯著著名，是名著，土著居民所著。", "这部著作显著著名，是名著，土著居民所著。"),
+])
+def test_simplified_view_converts_the_particle(source: str, expected: str) -> None:
+    assert script.convert(source, View.SIMPLIFIED) == expected
+
+
+def test_simplified_view_fixes_a_simplified_text_that_writes_the_particle_as_traditional() -> None:
+    assert script.convert("他接著说，这部著作很有名。", View.SIMPLIFIED) == "他接着说，这部著作很有名。"
+
+
+def test_search_folds_variant_pairs_at_index_and_query_time() -> None:
+    for written, query in (("他已著手調查", "着手"), ("他已着手调查", "著手"), ("他已著手调查", "着手")):
+        expression = tokens.match_expression(query)
+        assert expression is not None
+        assert all(t in tokens.index_tokens(written).split() for t in expression.strip('"').split())
+    assert tokens.fold("已著手") == "已着手"
+
+
+# --- only text converts -----------------------------------------------------------------
+
+URLS = ["https://zh.wikipedia.org/wiki/台湾_历史", "http://example.cn/发展/后台?q=干部#里面",
+        "www.example.com/新闻/台湾", "mailto:编辑@example.cn"]
+
+
+@pytest.mark.parametrize("view", [View.SIMPLIFIED, View.TRADITIONAL])
+@pytest.mark.parametrize("url", URLS)
+def test_urls_never_convert_in_text(view: View, url: str) -> None:
+    for text in (f"详情见{url} 。", f"詳情見 {url}，台灣發展", url):
+        assert url in script.convert(text, view, "tw")
+
+
+@pytest.mark.parametrize("view", [View.SIMPLIFIED, View.TRADITIONAL])
+def test_urls_and_code_never_convert_in_markdown(view: View) -> None:
+    md = ("台湾发展见[台湾历史](https://zh.wikipedia.org/wiki/台湾_历史 \"台湾\")和<https://x.cn/后台>，"
+          "运行 `干部 = 里面()` 即可，或访问 www.example.cn/后台。\n\n"
+          "```\n# 代码里面的注释\nprint('台湾发展')\n\n后台 = 1\n```\n\n"
+          "    缩进的代码 后台\n    第二行 里面\n\n臺灣發展與後台")
+    out = script.convert_markdown(md, view, "tw")
+    for kept in ("(https://zh.wikipedia.org/wiki/台湾_历史 \"台湾\")", "<https://x.cn/后台>", "`干部 = 里面()`",
+                 "www.example.cn/后台", "```\n# 代码里面的注释\nprint('台湾发展')\n\n后台 = 1\n```",
+                 "    缩进的代码 后台\n    第二行 里面"):
+        assert kept in out
+    assert ("臺灣發展" if view is View.TRADITIONAL else "台湾发展") in out
+
+
+def test_a_url_ends_where_its_host_does() -> None:
+    out = script.convert("请访问www.example.com查看详情", View.TRADITIONAL, "tw")
+    assert out == "請訪問www.example.com查看詳情"
+
+
+@pytest.mark.parametrize("view", [View.SIMPLIFIED, View.TRADITIONAL])
+def test_latin_text_is_left_byte_for_byte(view: View) -> None:
+    latin = "He said “hello” — it’s 100% café, Σσ ß; naïve `x` <b> & ＡＰＥＣ"
+    assert script.convert(latin, view, "tw") == latin
+    assert script.convert("台湾 " + latin, view, "tw").endswith(latin)
+
+
+# --- the phrase table itself ------------------------------------------------------------
+
+def test_phrase_table_takes_the_leftmost_then_the_longest_word() -> None:
+    table = phrases.parse_table("ab\tX\nabc\tY\nbcd\tZ\n~(?<=q)c\tW\n")
+    assert table.convert("abcd", str.upper) == "YD"
+    assert table.convert("xbcd", str.upper) == "XZ"
+    assert table.convert("qc c", str.upper) == "QW C"
+
+
+def test_phrase_table_leaves_text_with_its_own_placeholder_characters_to_opencc() -> None:
+    table = phrases.parse_table("ab\tX\n")
+    assert table.convert("ab\U00100000", str.upper) == "AB\U00100000"
+
+
+def test_phrase_table_rejects_a_malformed_line() -> None:
+    with pytest.raises(ValueError):
+        phrases.parse_table("no tab here\n")
