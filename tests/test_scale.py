@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
+import zlib
 from datetime import UTC, date, datetime
 
+from newsreader.store import counts, tokens
 from newsreader.store.indexer import FileResult, IndexResult, Writer
 from newsreader.store.library import Library
+from newsreader.store.outline import Scope
 from newsreader.store.prepare import Row
 
 
@@ -14,15 +18,15 @@ def row(n: int, published: int | None, outlet: str = "dw") -> Row:
     """A small stored article, built directly (parsing thousands of files is not the point)."""
     return Row(id=f"{n:016x}", url=f"https://example.com/{n}", outlet=outlet, title=f"标题{n}",
                summary="", author="", category="", keywords="[]", published=published,
-               script="simplified", source=f"/archive/{n}.json", format="dw", body=b"",
-               text=b"", media="[]", links="[]", quality=1, title_tokens=f"标题 题{n}",
-               body_tokens="")
+               script="simplified", source=f"/archive/{n}.json", format="dw", body=zlib.compress(b""),
+               text=zlib.compress(b""), media="[]", links="[]", quality=1,
+               title_tokens=tokens.index_tokens(f"标题{n}"), body_tokens="")
 
 
 def store(library: Library, rows: list[Row]) -> IndexResult:
     result = IndexResult()
-    writer = Writer(library.db, result)
     library.db.execute("BEGIN IMMEDIATE")
+    writer = Writer(library.db, result)
     for r in rows:
         writer.apply(FileResult(r.source, 1, 1, rows=(r,)))
     library.db.execute("COMMIT")
@@ -55,3 +59,106 @@ def test_undated_ties_go_downward_and_stay_undated(xdg):
     store(library, rows)
     assert len(library.day_listings("dw", None)) == 300
     assert all(r[0] < 0 for r in library.db.execute("SELECT rowid FROM articles"))
+
+
+def outline(library: Library) -> list:
+    """Everything the outline shows: outlets, every period at every level, the totals."""
+    seen: list = [library.counts()]
+    for outlet in library.outlet_counts():
+        seen.append(outlet)
+        seen.append(library.days(outlet.key))
+        stack = library.periods(outlet)
+        while stack:
+            period = stack.pop()
+            seen.append(period)
+            seen.append(library.counts(period.scope))
+            if period.scope.level in ("year", "month"):
+                stack.extend(library.periods(outlet, period.scope))
+    return seen
+
+
+def truth(library: Library, monkeypatch) -> list:
+    """The outline counted from every row (the count tables bypassed)."""
+    with monkeypatch.context() as patch:
+        patch.setattr(counts, "fresh", lambda db: (False, False))
+        patch.setattr(counts, "refresh", lambda db: False)
+        return outline(library)
+
+
+def check(library: Library, monkeypatch) -> None:
+    tables = outline(library)
+    assert counts.fresh(library.db) == (True, True)  # the tables answered, not the rows
+    assert tables == truth(library, monkeypatch)
+
+
+def spread_rows() -> list[Row]:
+    base = int(datetime(2024, 3, 9, 20, 0, tzinfo=UTC).timestamp())
+    return [row(n, base + n * n * 40_000 if n % 7 else None, outlet=("dw", "rfi", "bbc")[n % 3]) for n in range(60)]
+
+
+def test_outline_counts_follow_index_reads_deletes_and_zone(xdg, monkeypatch):
+    library = Library()
+    store(library, spread_rows())
+    check(library, monkeypatch)
+    ids = [r[0] for r in library.db.execute("SELECT id FROM articles ORDER BY rowid")]
+    for article_id in ids[::3]:
+        library.set_read(article_id)
+    library.set_read(ids[0], False)
+    library.set_read(ids[0], False)  # no change: counted once
+    check(library, monkeypatch)
+    assert library.count() == 60
+    # the read list changed behind the library's back (another program, a bulk mark)
+    library.state.db.executemany("INSERT OR IGNORE INTO read VALUES (?, 0)", [(i,) for i in ids[1::4]])
+    check(library, monkeypatch)
+    # articles dropped and stored again, some of them read
+    result = IndexResult()
+    library.db.execute("BEGIN IMMEDIATE")
+    writer = Writer(library.db, result)
+    for article_id in ids[:20]:
+        writer.delete_article(article_id)
+    library.db.execute("COMMIT")
+    check(library, monkeypatch)
+    store(library, spread_rows()[:10])
+    check(library, monkeypatch)
+    # another zone: the days are counted again there
+    monkeypatch.setenv("TZ", "Asia/Taipei")
+    time.tzset()
+    check(library, monkeypatch)
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    library.set_read(ids[40])
+    check(library, monkeypatch)
+
+
+def test_read_marks_while_another_process_indexes_never_wait_and_counts_stay_true(xdg, monkeypatch):
+    library = Library()
+    store(library, spread_rows())
+    outline(library)
+    blocker = sqlite3.connect(library.cache_path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # as an index run in another process holds it
+    ids = [r[0] for r in library.db.execute("SELECT id FROM articles")]
+    start = time.perf_counter()
+    for article_id in ids[:10]:
+        library.set_read(article_id)
+    library.mark_read(Scope("rfi"))
+    assert time.perf_counter() - start < 5  # gave up on the counts at once each time
+    assert outline(library) == truth(library, monkeypatch)
+    blocker.execute("COMMIT")
+    blocker.close()
+    check(library, monkeypatch)  # recounted once the lock was free
+
+
+def test_marking_a_scope_read_and_stars_keep_the_tables_true(xdg, monkeypatch):
+    library = Library()
+    store(library, spread_rows())
+    check(library, monkeypatch)
+    ids = [r[0] for r in library.db.execute("SELECT id FROM articles")]
+    for article_id in ids[::5]:
+        library.set_starred(article_id, True)
+    outlet = library.outlet_counts()[0]
+    year = library.periods(outlet)[0]
+    assert library.mark_read(year.scope) > 0
+    check(library, monkeypatch)
+    assert library.mark_read(Scope("dw")) > 0
+    check(library, monkeypatch)
+    assert library.counts(Scope("dw")).unread == 0

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO
 
 from newsreader import paths
-from newsreader.store import tokens
+from newsreader.store import counts, tokens
 from newsreader.store.prepare import MAX_SEARCHED_CHARS, FileResult, Row, prepare_many, search_text
 from newsreader.store.workers import start_worker
 
@@ -213,6 +213,7 @@ class Writer:
         self.db = db
         self.result = result
         self._last_tie: dict[int, int] = {}
+        self.counter = counts.Counter(db)
         self._max_nudge = max_nudge(db)
 
     def _fts_delete(self, rowid: int, title: str, summary: str, text_blob: bytes) -> None:
@@ -224,12 +225,13 @@ class Writer:
 
     def delete_article(self, article_id: str) -> None:
         """Remove an article and its search entry."""
-        row = self.db.execute("SELECT a.rowid, a.title, a.summary, b.text FROM articles a "
+        row = self.db.execute("SELECT a.rowid, a.title, a.summary, b.text, a.outlet, a.published FROM articles a "
                               "JOIN bodies b ON b.rowid = a.rowid WHERE a.id = ?", (article_id,)).fetchone()
         if row:
-            self._fts_delete(*row)
+            self._fts_delete(*row[:4])
             self.db.execute("DELETE FROM articles WHERE rowid = ?", (row[0],))
             self.db.execute("DELETE FROM bodies WHERE rowid = ?", (row[0],))
+            self.counter.removed(row[4], row[5], article_id)
 
     def _free_rowid(self, row: Row) -> int:
         """The article's preferred rowid, or on a tie the next free one: upward for a dated
@@ -268,6 +270,7 @@ class Writer:
              row.quality),
         )
         self.db.execute("INSERT INTO bodies VALUES (?, ?, ?)", (rowid, row.body, row.text))
+        self.counter.added(row.outlet, row.published, row.id)
         self.db.execute("INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)",
                         (rowid, row.title_tokens, row.body_tokens))
 
@@ -379,10 +382,10 @@ def index(
         else:
             changed.append(path)
     result.seen = len(seen)
-    writer = Writer(db, result)
     vanished = [p for p in known if (under(p, roots) and p not in seen) or not under(p, all_roots)]
     db.execute("BEGIN IMMEDIATE")
     try:
+        writer = Writer(db, result)
         for path in vanished:
             for other in writer.forget_file(path):
                 if other not in vanished and other not in changed:

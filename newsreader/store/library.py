@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+import threading
 from collections.abc import Callable
 from datetime import date
 
 from newsreader import outlets, paths
+from newsreader.store import counts as tallies
 from newsreader.store import indexer, schema
 from newsreader.store import outline as counting
 from newsreader.store.indexer import IndexLock, IndexResult
@@ -51,6 +53,8 @@ class Library:
         self.state = State(paths.state_db())
         self.cache_path = paths.cache_db()
         self.db = self._open_cache()
+        self._counts_db: sqlite3.Connection | None = None
+        self._counts_lock = threading.Lock()
 
     def _open_cache(self) -> sqlite3.Connection:
         db = schema.open_cache(self.cache_path, self.warn)
@@ -64,11 +68,32 @@ class Library:
             self.db.close()
         except sqlite3.Error:
             pass
+        self._close_counts()
         schema.remove(self.cache_path)
         self.db = self._open_cache()
 
+    def _close_counts(self) -> None:
+        with self._counts_lock:
+            if self._counts_db is not None:
+                self._counts_db.close()
+                self._counts_db = None
+
+    def _update_counts(self, update: Callable[[sqlite3.Connection], bool]) -> bool:
+        """Run a write to the outline's count tables on their own connection, which gives up at
+        once (False) instead of waiting while another process indexes: the UI never waits."""
+        with self._counts_lock:
+            if self._counts_db is None:
+                self._counts_db = schema.connect(self.cache_path)
+                attach(self._counts_db, self.state.path)
+            self._counts_db.execute("PRAGMA busy_timeout = 50")
+            try:
+                return update(self._counts_db)
+            except sqlite3.OperationalError:  # busy or locked: the counts catch up later
+                return False
+
     def close(self) -> None:
         """Close both databases."""
+        self._close_counts()
         self.db.close()
         self.state.close()
 
@@ -180,17 +205,20 @@ class Library:
 
     def outlet_counts(self, show: Show = Show.ALL) -> list[OutletCount]:
         """Every outlet the view shows, with its counts, the one with the newest article first."""
+        self._update_counts(tallies.refresh)
         return counting.outlet_counts(self.db, show)
 
     def counts(self, scope: Scope | None = None) -> Counts:
         """Total, unread and starred articles of a scope (everything by default): the one
         source of every count the app and the CLI show."""
+        self._update_counts(tallies.refresh)
         return counting.counts(self.db, scope or Scope())
 
     def periods(self, outlet: OutletCount | str, within: Scope | None = None,
                 show: Show = Show.ALL) -> list[Period]:
         """An outlet's years or months (then undated), a year's months or a month's days,
         newest first, with counts; only those holding articles the view shows."""
+        self._update_counts(tallies.refresh)
         return counting.periods(self.db, outlet, within, show)
 
     def scope_listings(self, scope: Scope, show: Show = Show.ALL, limit: int | None = None) -> list[Listing]:
@@ -207,15 +235,17 @@ class Library:
 
     def mark_read(self, scope: Scope) -> int:
         """Mark every article of a scope read; how many were unread."""
-        return self.state.set_read_many(counting.unread_ids(self.db, scope))
+        ids = counting.unread_ids(self.db, scope)
+        before = self.state.read_generation()
+        changed = self.state.set_read_many(ids)
+        if changed:
+            self._update_counts(lambda db: tallies.note_read_many(db, ids, True, before, before + changed))
+        return changed
 
     def days(self, outlet: str) -> list[tuple[date | None, int, int]]:
         """An outlet's local days, newest first: (day, articles, unread)."""
-        rows = self.db.execute(
-            "SELECT date(a.published, 'unixepoch', 'localtime') AS day, count(*), "
-            "sum(a.id NOT IN (SELECT article_id FROM state.read)) "
-            "FROM articles a WHERE a.outlet = ? GROUP BY day ORDER BY day DESC", (outlet,)).fetchall()
-        return [(date.fromisoformat(d) if d else None, n, u or 0) for d, n, u in rows]
+        self._update_counts(tallies.refresh)
+        return [(date.fromisoformat(d) if d else None, n, u) for d, n, u in tallies.days(self.db, outlet)]
 
     def day_listings(self, outlet: str, day: date | None) -> list[Listing]:
         """One outlet's articles of one local day (or undated), newest first."""
@@ -269,7 +299,7 @@ class Library:
 
     def count(self) -> int:
         """How many articles the cache holds."""
-        return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        return self.db.execute("SELECT coalesce(sum(articles), 0) FROM day_counts").fetchone()[0]
 
     # -- user state ----------------------------------------------------------------------
 
@@ -278,8 +308,10 @@ class Library:
         self.state.set_starred(article_id, starred)
 
     def set_read(self, article_id: str, read: bool = True) -> None:
-        """Mark read or unread."""
-        self.state.set_read(article_id, read)
+        """Mark read or unread (the outline's counts follow)."""
+        if self.state.set_read(article_id, read):
+            generation = self.state.read_generation()
+            self._update_counts(lambda db: tallies.note_read_many(db, [article_id], read, generation - 1, generation))
 
 
 def resolve_outlet(name: str) -> str:

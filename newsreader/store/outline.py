@@ -19,6 +19,7 @@ from enum import Enum
 
 from newsreader import outlets
 from newsreader.model import View
+from newsreader.store import counts as tallies
 from newsreader.store.indexer import max_nudge
 from newsreader.store.prepare import TIES
 from newsreader.store.records import LISTING_COLUMNS, Listing, utc
@@ -182,15 +183,84 @@ class OutletCount:
 _COUNTS = f"count(*), coalesce(sum(NOT {_READ}), 0), coalesce(sum({_STARRED}), 0)"
 
 
+def _day_range(scope: Scope) -> tuple[str, list]:
+    """The condition on ``day_counts`` (and its arguments) that selects a scope's days."""
+    clauses, args = [], []
+    if scope.outlet is not None:
+        clauses.append("outlet = ?")
+        args.append(scope.outlet)
+    if scope.level == "undated":
+        clauses.append("day = ''")
+    elif scope.start is not None and scope.end is not None:
+        clauses.append("day >= ? AND day < ?")
+        args.extend([scope.start.isoformat(), scope.end.isoformat()])
+    return " AND ".join(clauses) or "1", args
+
+
+def _flagged(db: sqlite3.Connection, table: str, scope: Scope, group: str = "''") -> dict[tuple, int]:
+    """How many of a scope's articles are in the state's ``read`` or ``starred`` list, by
+    (outlet, ``group``): a walk of that list (starred ones are few; read ones only when
+    the read counts are stale), never of every article."""
+    where, args = scope.where(max_nudge(db))
+    return {(outlet, key): n for outlet, key, n in db.execute(
+        f"SELECT a.outlet, {group} AS g, count(*) FROM state.{table} f JOIN articles a ON a.id = f.article_id "
+        f"WHERE {where} GROUP BY a.outlet, g", args)}
+
+
+def _from_tables(db: sqlite3.Connection, scope: Scope, group: str = "''") -> list[tuple[str, str, Counts]] | None:
+    """(outlet, group key, counts) of a scope from the count tables, grouped by ``group``
+    (an expression of ``day``), or None when the tables' days are of another time zone."""
+    zone_ok, read_ok = tallies.fresh(db)
+    if not zone_ok:
+        return None
+    where, args = _day_range(scope)
+    rows = db.execute(f"SELECT outlet, {group} AS g, sum(articles), sum(read) FROM day_counts WHERE {where} "
+                      "GROUP BY outlet, g", args).fetchall()
+    day_of = tallies.DAY.format("a.published")
+    starred = _flagged(db, "starred", scope, group.replace("day", day_of))
+    read = None if read_ok else _flagged(db, "read", scope, group.replace("day", day_of))
+    found = []
+    for outlet, key, total, was_read in rows:
+        if read is not None:
+            was_read = read.get((outlet, key), 0)
+        found.append((outlet, key, Counts(total, total - was_read, starred.get((outlet, key), 0))))
+    return found
+
+
 def counts(db: sqlite3.Connection, scope: Scope | None = None) -> Counts:
     """The counts of a scope (everything by default)."""
-    where, args = (scope or Scope()).where(max_nudge(db))
+    scope = scope or Scope()
+    tables = _from_tables(db, scope)
+    if tables is not None:
+        return Counts(sum(c.total for *_k, c in tables), sum(c.unread for *_k, c in tables),
+                      sum(c.starred for *_k, c in tables))
+    where, args = scope.where(max_nudge(db))
     total, unread, starred = db.execute(f"SELECT {_COUNTS} FROM articles a WHERE {where}", args).fetchone()
     return Counts(total, unread, starred)
 
 
 def outlet_counts(db: sqlite3.Connection, show: Show = Show.ALL) -> list[OutletCount]:
     """Every outlet the view shows, with its counts, the one with the newest article first."""
+    tables = _from_tables(db, Scope())
+    if tables is not None:
+        nudge = max_nudge(db)
+        ordered = []
+        for key, _group, tally in tables:
+            top = db.execute("SELECT rowid FROM articles WHERE outlet = ? ORDER BY rowid DESC LIMIT 1",
+                             (key,)).fetchone()
+            # the newest date lies within the largest tie nudge of the highest rowid
+            newest = db.execute("SELECT max(published) FROM articles WHERE outlet = ? AND rowid >= ?",
+                                (key, top[0] - nudge if top else 0)).fetchone()[0]
+            oldest_day = db.execute("SELECT min(day) FROM day_counts WHERE outlet = ? AND day != ''",
+                                    (key,)).fetchone()[0]
+            oldest = None
+            if oldest_day:  # the earliest moment of the outlet's earliest day
+                where, args = Scope(key, "day", date.fromisoformat(oldest_day)).where(nudge)
+                oldest = db.execute(f"SELECT min(a.published) FROM articles a WHERE {where}", args).fetchone()[0]
+            ordered.append((top[0] if top else 0, OutletCount(key, tally.total, tally.unread, utc(newest),
+                                                              tally.starred, utc(oldest))))
+        ordered.sort(key=lambda pair: pair[0], reverse=True)
+        return [o for _top, o in ordered if o.counts.shown(show)]
     rows = db.execute(
         f"SELECT a.outlet, {_COUNTS}, max(a.published), min(a.published) FROM articles a "
         "GROUP BY a.outlet ORDER BY max(a.rowid) DESC").fetchall()
@@ -200,6 +270,10 @@ def outlet_counts(db: sqlite3.Connection, show: Show = Show.ALL) -> list[OutletC
 
 
 _GROUP = {"year": "%Y-01-01", "month": "%Y-%m-01", "day": "%Y-%m-%d"}
+# The same periods from a count table's ``day`` ('' when undated stays '').
+_TABLE_GROUP = {"year": "CASE day WHEN '' THEN '' ELSE substr(day, 1, 4) || '-01-01' END",
+                "month": "CASE day WHEN '' THEN '' ELSE substr(day, 1, 7) || '-01' END",
+                "day": "day"}
 
 
 def periods(db: sqlite3.Connection, outlet: OutletCount | str, within: Scope | None = None,
@@ -215,10 +289,16 @@ def periods(db: sqlite3.Connection, outlet: OutletCount | str, within: Scope | N
         level, scope = outlet.top_level(), outlet.scope
     else:
         level, scope = {"year": "month", "month": "day"}[within.level], within
-    where, args = scope.where(max_nudge(db))
-    group = f"strftime('{_GROUP[level]}', a.published, 'unixepoch', 'localtime')"
-    rows = db.execute(f"SELECT {group} AS period, {_COUNTS} FROM articles a WHERE {where} "
-                      "GROUP BY period ORDER BY period IS NULL, period DESC", args).fetchall()
+    tables = _from_tables(db, scope, _TABLE_GROUP[level])
+    if tables is not None:
+        # newest first, undated last, as the query below orders them
+        rows = sorted(((key or None, c.total, c.unread, c.starred) for _o, key, c in tables),
+                      key=lambda r: r[0] or "", reverse=True)
+    else:
+        where, args = scope.where(max_nudge(db))
+        group = f"strftime('{_GROUP[level]}', a.published, 'unixepoch', 'localtime')"
+        rows = db.execute(f"SELECT {group} AS period, {_COUNTS} FROM articles a WHERE {where} "
+                          "GROUP BY period ORDER BY period IS NULL, period DESC", args).fetchall()
     found_periods = []
     for start, total, unread, starred in rows:
         if start is None and scope.level:

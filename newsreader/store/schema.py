@@ -11,9 +11,9 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from newsreader.store import tokens
+from newsreader.store import counts, tokens
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -106,9 +106,10 @@ def _create(connection: sqlite3.Connection) -> None:
     connection.execute("BEGIN IMMEDIATE")
     try:
         if connection.execute("PRAGMA user_version").fetchone()[0] == 0:
-            for statement in _SCHEMA.split(";"):
+            for statement in (_SCHEMA + counts.SCHEMA).split(";"):
                 if statement.strip():
                     connection.execute(statement)
+            connection.execute("INSERT INTO meta VALUES ('counts_tz', ?)", (counts.zone(),))
             connection.execute("INSERT INTO meta VALUES ('tokens', ?)", (tokens.VERSION,))
             # A larger pending-terms buffer: fewer, bigger segments (a third faster to build).
             connection.execute("INSERT INTO search (search, rank) VALUES ('hashsize', ?)", (16 * 1024 * 1024,))

@@ -19,7 +19,16 @@ CREATE TABLE IF NOT EXISTS read (article_id TEXT PRIMARY KEY, at REAL NOT NULL) 
 CREATE TABLE IF NOT EXISTS starred (article_id TEXT PRIMARY KEY, at REAL NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, added REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS counters (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT OR IGNORE INTO counters VALUES ('read_gen', 0);
 """
+# Every change to the read list, whoever makes it, counts one generation: the cache's read
+# counts know from it whether they are current (store/counts.py).
+_TRIGGERS = [
+    f"CREATE TRIGGER IF NOT EXISTS read_{event.lower()} AFTER {event} ON read BEGIN "
+    "UPDATE counters SET value = value + 1 WHERE key = 'read_gen'; END"
+    for event in ("INSERT", "DELETE")
+]
 
 
 class State:
@@ -32,6 +41,8 @@ class State:
         for statement in _SCHEMA.strip().split(";"):
             if statement.strip():
                 self.db.execute(statement)
+        for trigger in _TRIGGERS:
+            self.db.execute(trigger)
 
     def close(self) -> None:
         """Close the database."""
@@ -56,27 +67,36 @@ class State:
 
     # -- read and starred ----------------------------------------------------------------
 
-    def _flag(self, table: str, article_id: str, on: bool) -> None:
+    def _flag(self, table: str, article_id: str, on: bool) -> bool:
         if on:
-            self.db.execute(f"INSERT OR IGNORE INTO {table} VALUES (?, ?)", (article_id, time.time()))
+            cursor = self.db.execute(f"INSERT OR IGNORE INTO {table} VALUES (?, ?)", (article_id, time.time()))
         else:
-            self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+            cursor = self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+        return cursor.rowcount > 0
 
-    def set_read(self, article_id: str, read: bool = True) -> None:
-        """Mark an article read (or unread)."""
-        self._flag("read", article_id, read)
+    def set_read(self, article_id: str, read: bool = True) -> bool:
+        """Mark an article read (or unread); True if that changed anything."""
+        return self._flag("read", article_id, read)
+
+    def _read_gen(self) -> int:
+        row = self.db.execute("SELECT value FROM counters WHERE key = 'read_gen'").fetchone()
+        return int(row[0]) if row else 0
+
+    def read_generation(self) -> int:
+        """How many changes the read list has seen (see the triggers above)."""
+        return self._read_gen()
 
     def set_read_many(self, article_ids: Iterable[str], read: bool = True) -> int:
         """Mark many articles read (or unread) in one transaction; how many changed."""
         now = time.time()
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            before = self.db.total_changes
+            before = self._read_gen()
             if read:
                 self.db.executemany("INSERT OR IGNORE INTO read VALUES (?, ?)", ((i, now) for i in article_ids))
             else:
                 self.db.executemany("DELETE FROM read WHERE article_id = ?", ((i,) for i in article_ids))
-            changed = self.db.total_changes - before
+            changed = self._read_gen() - before  # the triggers count each row that changed
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
