@@ -280,15 +280,16 @@ def periods(db: sqlite3.Connection, outlet: OutletCount | str, within: Scope | N
             show: Show = Show.ALL) -> list[Period]:
     """The children of an outlet (its years or months, then undated) or of a year (months)
     or month (days), newest first, with counts; only those with articles the view shows."""
-    if isinstance(outlet, str):
-        found = next((o for o in outlet_counts(db) if o.key == outlet), None)
-        if found is None:
-            return []
-        outlet = found
-    if within is None or within.level == "":
-        level, scope = outlet.top_level(), outlet.scope
-    else:
+    if within is not None and within.level in ("year", "month"):
         level, scope = {"year": "month", "month": "day"}[within.level], within
+    else:
+        if isinstance(outlet, str):
+            found = next((o for o in outlet_counts(db) if o.key == outlet), None)
+            if found is None:
+                return []
+            outlet = found
+        level, scope = outlet.top_level(), outlet.scope
+    outlet_key = scope.outlet or (outlet if isinstance(outlet, str) else outlet.key)
     tables = _from_tables(db, scope, _TABLE_GROUP[level])
     if tables is not None:
         # newest first, undated last, as the query below orders them
@@ -303,7 +304,8 @@ def periods(db: sqlite3.Connection, outlet: OutletCount | str, within: Scope | N
     for start, total, unread, starred in rows:
         if start is None and scope.level:
             continue  # undated articles belong to the outlet only
-        period_scope = Scope(outlet.key, level, date.fromisoformat(start)) if start else Scope(outlet.key, "undated")
+        period_scope = (Scope(outlet_key, level, date.fromisoformat(start)) if start
+                        else Scope(outlet_key, "undated"))
         found_periods.append(Period(period_scope, Counts(total, unread, starred)))
     return [p for p in found_periods if p.counts.shown(show)]
 
