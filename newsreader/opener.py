@@ -1,8 +1,10 @@
 """Opening media and links outside newsreader: the user's browser or a configured program.
 
 Only http, https and mailto URLs are ever opened, never through a shell: a configured
-command is run as an argument list with the URL last, after ``--`` is impossible to
-inject because URLs starting with ``-`` are refused by :func:`safe_url`.
+command is run as an argument list with the URL last. What is opened is always the
+form :func:`~newsreader.safetext.openable_url` gives: it starts with its scheme (so it
+is never taken for an option), carries nothing a shell or a mail client's ``attach=``
+could act on, and is percent-encoded ASCII.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import subprocess
 import webbrowser
 from collections.abc import Callable
 
-from newsreader.safetext import safe_url
+from newsreader.safetext import openable_url, printable_line
 
 
 class OpenError(RuntimeError):
@@ -24,9 +26,9 @@ def open_url(url: str, kind: str = "link", commands: dict[str, list[str]] | None
 
     Returns a short description of what was done; raises :class:`OpenError`.
     """
-    safe = safe_url(url)
+    safe = openable_url(url)
     if not safe:
-        raise OpenError(f"not opened: only http, https and mailto links are opened ({url[:60]!r})")
+        raise OpenError(f"not opened: only http, https and mailto links are opened ({printable_line(url[:60])!r})")
     command = (commands or {}).get(kind)
     if command:
         try:

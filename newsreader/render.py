@@ -12,6 +12,7 @@ import re
 import html2text
 
 from newsreader.model import Link, Media
+from newsreader.safetext import openable_url
 from newsreader.sources.htmlclean import PLACEHOLDER
 
 KIND_LABEL = {"image": "Image", "video": "Video", "audio": "Audio", "embed": "Embed"}
@@ -37,16 +38,93 @@ def media_label(number: int, media: list[Media]) -> str:
     return f"[{label}]"
 
 
+# -- text from the article is escaped wherever it becomes Markdown ------------------------
+
+# Inline syntax anywhere in a line: escapes, code, emphasis, links, autolinks and HTML,
+# GFM tables and strikethrough, and ``&`` (``&amp;`` would be decoded as a reference).
+_INLINE_SPECIALS = re.compile(r"[\\`*_\[\]<>|~&]")
+# Block syntax where a line (or a run of text that may start one) begins: headings, list
+# markers (``-``, ``+``, ``1.``, ``1)``), setext underlines and thematic breaks.
+_BLOCK_START = re.compile(r"^([ \t]*)(\d{1,9}(?=[.)](?:\s|$))|)([.)]|#|[-+=](?=[\s\-+=]|$))", re.MULTILINE)
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` as Markdown that a CommonMark parser reads back as exactly that text.
+
+    Every character that could start inline markup is backslash-escaped, and so is a
+    block marker at the start of ``text`` or of any of its lines. ``text`` may be a
+    piece of a line (html2text hands text over in pieces), so a marker at its start is
+    escaped even when the piece turns out not to begin a line.
+    """
+    if not text:
+        return text
+    text = _INLINE_SPECIALS.sub(lambda m: "\\" + m.group(0), text)
+    return _BLOCK_START.sub(lambda m: m.group(1) + m.group(2) + "\\" + m.group(3), text)
+
+
+def _escape_paragraphs(text: str) -> str:
+    """Plain text (paragraphs split by blank lines) as escaped Markdown; no line indented
+    (four spaces would make a code block)."""
+    return escape_markdown(re.sub(r"^[ \t]+", "", text, flags=re.MULTILINE))
+
+
+class _Converter(html2text.HTML2Text):
+    """html2text with every piece of article text escaped, so only the structure the
+    cleaner kept (paragraphs, headings, lists, quotes, emphasis, links) is markup.
+
+    html2text escapes text only partly (not ``**``, ``_``, ``<`` or anything that came
+    from a character reference); here all text goes through :func:`escape_markdown`.
+    Inline ``code`` is shown as escaped text (a backtick in it would end the span), and
+    ``pre`` as a paragraph with its line breaks kept, its text escaped like any other.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(bodywidth=0)
+        self.convert_charrefs = True  # text arrives decoded and whole between tags
+        self.unicode_snob = True
+        self.inline_links = True
+        self.protect_links = True
+        self.ignore_images = True
+        self.single_line_break = False
+        self.mark_code = False
+        self.verbatim = 0
+        self.links_written: list[bool] = []
+
+    def handle_tag(self, tag: str, attrs: dict, start: bool) -> None:
+        """Tags as html2text writes them, but ``code`` dropped, ``pre`` as a paragraph, and a
+        link's target in the form it may be opened in (or no link at all)."""
+        if tag in ("code", "kbd", "tt"):
+            return
+        if tag == "a":
+            if start:
+                href = openable_url(attrs.get("href") or "")
+                self.links_written.append(bool(href))
+                if not href:
+                    return
+                attrs = {"href": href}
+            elif not (self.links_written and self.links_written.pop()):
+                return
+        if tag == "pre":
+            self.verbatim += 1 if start else -1 if self.verbatim else 0
+            tag = "p"
+        super().handle_tag(tag, attrs, start)
+
+    def handle_data(self, data: str, entity_char: bool = False) -> None:
+        """Article text, escaped; in a ``pre`` block each line break kept as a hard break."""
+        if not data:
+            return
+        if not self.verbatim:
+            super().handle_data(escape_markdown(data), True)
+            return
+        for n, line in enumerate(data.split("\n")):
+            if n:
+                super().handle_tag("br", {}, True)
+            if line.strip():
+                super().handle_data(escape_markdown(line), True)
+
+
 def _converter() -> html2text.HTML2Text:
-    converter = html2text.HTML2Text()
-    converter.body_width = 0
-    converter.unicode_snob = True
-    converter.inline_links = True
-    converter.protect_links = True
-    converter.ignore_images = True
-    converter.single_line_break = False
-    converter.mark_code = False
-    return converter
+    return _Converter()
 
 
 _BLANKS = re.compile(r"\n{3,}")
@@ -57,13 +135,10 @@ _EMPTY_EMPHASIS = re.compile(r"\*\*(\s*)\*\*|(?<!\w)_(\s*)_(?!\w)")
 MARKDOWN_LIMIT = 2_000_000
 
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]#<>|])")
-
-
 def _bold_labels(markdown_text: str, media: list[Media]) -> str:
     """Media placeholders as bold, escaped labels: ``**\\[Image 1\\]**``."""
     def label(match: re.Match) -> str:
-        return "**" + _MARKDOWN_SPECIALS.sub(r"\\\1", media_label(int(match.group(1)), media)) + "**"
+        return "**" + escape_markdown(media_label(int(match.group(1)), media)) + "**"
 
     return PLACEHOLDER.sub(label, markdown_text)
 
@@ -75,7 +150,7 @@ def markdown(body_html: str, media: list[Media], text: str = "") -> str:
     its visible ``text`` instead (links and emphasis are dropped, nothing else).
     """
     if (len(body_html) > MARKDOWN_LIMIT or not body_html) and text:
-        return _bold_labels(_MARKDOWN_SPECIALS.sub(r"\\\1", text), media).strip() + "\n"
+        return _bold_labels(_escape_paragraphs(text), media).strip() + "\n"
     converted = _converter().handle(body_html)
     converted = _EMPTY_EMPHASIS.sub(lambda m: m.group(1) or m.group(2) or "", converted)
     converted = _bold_labels(converted, media)
@@ -96,5 +171,7 @@ def references(media: list[Media], links: list[Link]) -> list[tuple[int, str, st
 
 def link_numbers(media: list[Media], links: list[Link]) -> dict[str, int]:
     """Each link's URL → its number in :func:`references` (the `m` list, the end of ``show``),
-    so a link in the text can carry the number that opens it."""
-    return {url: number for number, kind, url, _text in references(media, links) if kind == "link"}
+    so a link in the text can carry the number that opens it. Keyed by the URL's openable
+    form, the one :func:`markdown` writes as a link's target."""
+    return {openable_url(url) or url: number for number, kind, url, _text in references(media, links)
+            if kind == "link"}

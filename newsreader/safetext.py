@@ -1,22 +1,41 @@
 """Article text is data: strip terminal control from it and vet the URLs it carries.
 
-Every string that came from an archive passes through :func:`clean` before it is
-stored, so nothing read from a file can reach a terminal as an escape sequence,
-and through :func:`safe_url` before it is offered as a link or opened.
+Three guards, each in one place:
+
+- :func:`clean` runs on every string read from an archive before it is stored, so
+  nothing read from a file reaches the cache as an escape sequence. (It is part of
+  how articles are identified, so it stays as it is; new rules go in :func:`printable`.)
+- :func:`printable` runs on every string as it leaves the program — CLI text, JSON,
+  the app's widgets — file names and caches written by older versions included: C0
+  and C1 controls, DEL, bidi controls, invisible format characters and unpaired
+  surrogates never reach a terminal or a JSON reader.
+- :func:`safe_url` vets a URL when it is read; :func:`openable_url` gives the one form
+  of it that is ever opened or written into Markdown: http, https or mailto, every
+  character outside a small safe set percent-encoded, ``mailto:`` reduced to its
+  addresses, subject and body.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 # C0 controls except tab and newline, DEL, C1 controls, bidi embeddings/overrides/isolates,
 # and the private-use markers rendering uses for media placeholders.
 _CONTROL = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ue000\ue001\ufeff]"
 )
-# Unpaired surrogates (a JSON "\ud800" escape): not text, cannot be stored or printed.
+# What never leaves the program: the above, plus the Arabic letter mark and the other
+# invisible format characters that can disguise or reorder text (zero-width space, word
+# joiner and invisible operators, deprecated format controls, interlinear annotation,
+# Mongolian vowel separator, Unicode tag characters) and unpaired surrogates.
+# Zero-width (non-)joiners stay: emoji sequences and several scripts need them.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u206f"
+    "\ue000\ue001\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_LINE_SEPARATORS = re.compile("\r\n?|[\u2028\u2029\x85]")
 _ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
@@ -34,6 +53,36 @@ def clean(text: str) -> str:
 def clean_line(text: str) -> str:
     """Like :func:`clean`, and fold all whitespace runs to single spaces (titles, names)."""
     return " ".join(clean(text).split())
+
+
+def printable(text: str) -> str:
+    """``text`` as it may leave the program: line breaks as ``\\n``, tabs kept, no control,
+    bidi or invisible format character, an unpaired surrogate as U+FFFD."""
+    if not text:
+        return "" if text is None else text
+    if text.isascii():
+        if text.isprintable():
+            return text
+        return _UNPRINTABLE.sub("", _LINE_SEPARATORS.sub("\n", text))
+    text = _LINE_SEPARATORS.sub("\n", text)
+    text = _UNPRINTABLE.sub("", text)
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def printable_line(text: str) -> str:
+    """Like :func:`printable`, on one line: line breaks and tabs become spaces."""
+    return printable(text).replace("\n", " ").replace("\t", " ")
+
+
+def printable_data(value: object) -> object:
+    """A JSON-able value with every string in it (keys too) made :func:`printable`."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {printable(k) if isinstance(k, str) else k: printable_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [printable_data(v) for v in value]
+    return value
 
 
 def safe_url(url: str) -> str:
@@ -56,3 +105,89 @@ def safe_url(url: str) -> str:
     if parts.scheme.lower() in ("http", "https") and not parts.netloc:
         return ""
     return url
+
+
+# Characters kept as they are in each part of an opened URL (everything else, non-ASCII
+# included, is percent-encoded as UTF-8): no quote, backslash, angle bracket, backtick,
+# brace, pipe, caret, dollar, parenthesis, space or control ever reaches an opener.
+_UNRESERVED = "-._~"
+_PATH_SAFE = _UNRESERVED + "/:@&+,;=%"
+_QUERY_SAFE = _PATH_SAFE + "?"
+_USER_SAFE = _UNRESERVED + ":&+,;=%"
+_HOST = re.compile(r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*\.?|\[[0-9a-f:.]+\]")
+_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_MAILTO_FIELDS = ("subject", "body")
+
+
+def _encode(part: str, safe: str) -> str:
+    """Percent-encode ``part`` but keep well-formed ``%XX`` escapes (a lone ``%`` is encoded)."""
+    return quote(_PERCENT.sub("%25", part), safe=safe)
+
+
+def _host(hostname: str) -> str:
+    """The host in ASCII (IDNA for non-ASCII names), or '' if it is not a host name."""
+    if not hostname:
+        return ""
+    if not hostname.isascii():
+        try:
+            hostname = hostname.encode("idna").decode("ascii")
+        except (UnicodeError, ValueError):
+            return ""
+    hostname = hostname.lower()
+    if hostname.startswith("[") or ":" in hostname:
+        hostname = hostname if hostname.startswith("[") else f"[{hostname}]"
+    return hostname if _HOST.fullmatch(hostname) else ""
+
+
+def _mailto(url: str) -> str:
+    """``mailto:`` with only its addresses, subject and body (no ``attach=``, ``cc`` …)."""
+    rest = url[len("mailto:"):]
+    address, _, query = rest.partition("?")
+    address = _encode(unquote(address), "@.,+-_~")
+    fields: list[tuple[str, str]] = []
+    for key, value in parse_qsl(query.split("#", 1)[0], keep_blank_values=False):
+        if key.lower() in _MAILTO_FIELDS and all(k != key.lower() for k, _ in fields):
+            fields.append((key.lower(), printable(value)))
+    if not address and not fields:
+        return ""
+    return "mailto:" + address + ("?" + urlencode(fields, quote_via=quote) if fields else "")
+
+
+def openable_url(url: str) -> str:
+    """The one form of ``url`` that may be opened or written into Markdown, or ''.
+
+    http(s): the host checked (IDNA for non-ASCII), the port a number, a backslash read as
+    ``/`` as browsers do, tabs and newlines dropped as browsers do, and every character
+    outside a small safe set percent-encoded. mailto: only addresses, subject and body.
+    Anything else — other schemes, controls, a host that is not a host — is ''.
+    """
+    url = re.sub("[\t\n\r]", "", (url or "").strip(" \x0c"))
+    if url.startswith("//"):
+        url = "https:" + url
+    if _UNPRINTABLE.search(url) or _SURROGATE.search(url):
+        return ""
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    if scheme not in _ALLOWED_SCHEMES:
+        return ""
+    if scheme == "mailto":
+        return _mailto(url)
+    rest = url[len(scheme) + 1:].replace("\\", "/")
+    if not rest.startswith("//"):
+        return ""
+    try:
+        parts = urlsplit("http:" + rest)
+        port = parts.port
+        hostname = parts.hostname or ""
+    except ValueError:
+        return ""
+    host = _host(hostname)
+    if not host:
+        return ""
+    netloc = host + (f":{port}" if port is not None else "")
+    if parts.username is not None:
+        user = _encode(parts.username, _USER_SAFE)
+        if parts.password is not None:
+            user += ":" + _encode(parts.password, _USER_SAFE)
+        netloc = user + "@" + netloc
+    return urlunsplit((scheme, netloc, _encode(parts.path, _PATH_SAFE),
+                       _encode(parts.query, _QUERY_SAFE), _encode(parts.fragment, _QUERY_SAFE)))

@@ -166,10 +166,7 @@ def cmd_show(args: argparse.Namespace, library: Library, settings: Settings) -> 
         output.write_json(output.detail_json(detail, view, settings.traditional))
     elif args.format == "markdown":
         data = output.detail_json(detail, view, settings.traditional)
-        head = f"# {data['title']}\n\n{data['outlet_name']} · {output.local_time(detail.listing.published)}"
-        head += f" · {data['author']}" if data["author"] else ""
-        head += f"\n\n<{detail.listing.url}>\n\n" if detail.listing.url else "\n\n"
-        sys.stdout.write(output.shown_line(head + data["body"]))
+        sys.stdout.write(output.shown_line(output.markdown_head(data, detail.listing) + data["body"]))
     else:
         wrap = min(output.width(), 100) if output.is_terminal(sys.stdout) else None
         text = output.article_text(detail, view, settings.traditional, wrap)

@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from newsreader import cjk, paths, render, script
 from newsreader.model import View
-from newsreader.safetext import clean
+from newsreader.safetext import clean, openable_url
 from newsreader.store.records import Detail, Listing, iso
 
 
@@ -139,6 +139,15 @@ def detail_json(detail: Detail, view: View, variant: str) -> dict:
     })
     data["published"] = iso(detail.listing.published)
     return data
+
+
+def markdown_head(data: dict, listing: Listing) -> str:
+    """The head of ``show --format markdown``: the title as a heading, outlet · time · author,
+    the URL as an autolink; the article's text in it escaped (render.escape_markdown)."""
+    meta = [data["outlet_name"], local_time(listing.published)] + ([data["author"]] if data["author"] else [])
+    head = f"# {render.escape_markdown(data['title'])}\n\n{render.escape_markdown(' · '.join(meta))}"
+    url = openable_url(listing.url)
+    return head + (f"\n\n<{url}>\n\n" if url else "\n\n")
 
 
 def article_text(detail: Detail, view: View, variant: str, wrap_width: int | None) -> str:

@@ -17,13 +17,15 @@ from rich.text import Text
 from newsreader import cjk
 from newsreader.store import tokens
 
-# A link, bold, italics or a backslash escape: the inline Markdown html2text writes.
+# A link, bold, italics or a backslash escape: the inline Markdown render.markdown writes.
 # A link's URL is in <…> (html2text's protect_links) or bare; either may hold \-escapes.
+# Article text is escaped (render.escape_markdown): a backslash before any ASCII
+# punctuation is that character as text, and never opens or closes a span.
 _INLINE = re.compile(
     r"\[((?:\\.|[^\]\\])*)\]\((?:<((?:\\.|[^>\\\n])*)>|((?:\\.|[^)\s\\])*))\)"
-    r"|\*\*(.+?)\*\*"
-    r"|(?<![\w*])_(.+?)_(?![\w*])"
-    r"|\\([\\`*_{}\[\]()#+\-.!>|~])"
+    r"|\*\*((?:\\.|[^\\])+?)\*\*"
+    r"|(?<![\w*])_((?:\\.|[^\\])+?)_(?![\w*])"
+    r"|\\([!-/:-@\[-`{-~])"
 )
 
 

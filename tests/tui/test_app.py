@@ -329,5 +329,8 @@ def test_a_configured_program_opens_its_kind_without_a_shell(tmp_path):
         if record.exists():
             break
         time.sleep(0.05)
-    assert record.read_text().splitlines() == ["--fs", url]
+    # issue 10 (11): shell syntax never reaches a program as given — it arrives percent-encoded
+    args = record.read_text().splitlines()
+    assert args[0] == "--fs" and args[1].startswith("https://example.com/v.mp4?a=1;b=%24%28touch%24%7BIFS%7D")
+    assert args[1].endswith("&c=%60id%60") and not set("$`(){} ") & set(args[1])
     assert not (tmp_path / "x").exists()
