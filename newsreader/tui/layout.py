@@ -60,10 +60,19 @@ def inline(markdown: str, styles: Styles, base: Style | None = None,
         return base + extra if base else extra
 
     text = Text()
+    plain: list[str] = []  # text not yet appended, escapes resolved: one run, one style span
+
+    def flush() -> None:
+        if plain:
+            text.append("".join(plain), base)
+            plain.clear()
+
     position = 0
     for match in _INLINE.finditer(markdown):
-        text.append(markdown[position:match.start()], base)
+        plain.append(markdown[position:match.start()])
         label, url_quoted, url_bare, strong, emphasis, escaped = match.groups()
+        if escaped is None:
+            flush()
         if label is not None:
             url = _ESCAPE.sub(r"\1", url_quoted if url_quoted is not None else url_bare or "")
             number = (numbers or {}).get(url)
@@ -78,9 +87,10 @@ def inline(markdown: str, styles: Styles, base: Style | None = None,
         elif emphasis is not None:
             text.append_text(inline(emphasis, styles, styled(styles.emphasis)))
         else:
-            text.append(escaped, base)
+            plain.append(escaped)
         position = match.end()
-    text.append(markdown[position:], base)
+    plain.append(markdown[position:])
+    flush()
     return text
 
 
