@@ -11,8 +11,10 @@ import sqlite3
 import zlib
 from dataclasses import dataclass
 
+from newsreader import script
 from newsreader.sources.htmlclean import PLACEHOLDER
 from newsreader.store import tokens
+from newsreader.store.prepare import MAX_SEARCHED_CHARS
 from newsreader.store.records import LISTING_COLUMNS, Listing
 
 
@@ -34,24 +36,76 @@ def _rowids(db: sqlite3.Connection, expression: str, outlet: str | None, limit: 
     return [r[0] for r in db.execute(sql, (expression, limit))]
 
 
+# A snippet looks for the hit in at most this much of a body: what the index covers, plus
+# the summary in front of it.
+SNIPPET_SCAN_CHARS = MAX_SEARCHED_CHARS + 10_000
+# Where no usual spelling of a term is found, the text is normalised a chunk at a time up to
+# this far (spellings OpenCC folds many-to-one: 髮 for 发).
+_SLOW_SCAN_CHARS = 65_536
+_CHUNK = 8_192
+_TO_FULLWIDTH = {code - 0xFEE0: code for code in range(0xFF01, 0xFF5F)}
+
+
+def _variants(needle: str) -> set[str]:
+    """Raw spellings a normalised query term may have in a text: as simplified, in
+    traditional script, and with fullwidth forms (all lowercase)."""
+    return {f for f in (needle, script.to_traditional(needle), needle.translate(_TO_FULLWIDTH)) if f}
+
+
+def _raw_position(text: str, needle: str) -> int:
+    """Where ``needle`` (normalised) occurs in ``text``, found cheaply: a plain search for
+    its usual spellings (in the lowercased text when it has letters with case), else the
+    start of the text normalised a chunk at a time. -1 if not found."""
+    haystack = text.lower() if needle.upper() != needle.lower() else text
+    found = [p for p in (haystack.find(v) for v in _variants(needle)) if p >= 0]
+    if found:
+        return min(*found, len(text) - 1)
+    overlap = len(needle) * 2 + 8
+    for begin in range(0, min(len(text), _SLOW_SCAN_CHARS), _CHUNK):
+        chunk = text[begin:begin + _CHUNK + overlap]
+        position = tokens.normalise(chunk).find(needle)
+        if position >= 0:
+            return begin + min(position, len(chunk) - 1)
+    return -1
+
+
 def snippet(text: str, query: str, width: int = 60) -> str:
-    """About ``width`` characters of ``text`` around the first place a query term occurs."""
-    text = " ".join(PLACEHOLDER.sub(" ", text).split())
-    folded = tokens.normalise(text)
-    position = -1
+    """About ``width`` characters of ``text`` around the first place a query term occurs.
+
+    Only a window around the hit is normalised (the raw position is found by a plain
+    search for the term's spellings), so a 20 MB body costs what a short one does.
+    """
+    text = text[:SNIPPET_SCAN_CHARS]
+    raw = -1
+    needle = ""
     for term in tokens.terms(query):
         needle = tokens.normalise(term).strip()
         if needle:
-            position = folded.find(needle)
-            if position >= 0:
+            raw = _raw_position(text, needle)
+            if raw >= 0:
                 break
-    if len(folded) != len(text):  # conversion changed lengths: cut the converted text instead
-        text = folded
-    if position < 0:
-        return text[:width] + ("…" if len(text) > width else "")
+    margin = width * 2 + len(needle)
+    begin = max(0, raw - margin) if raw >= 0 else 0
+    window = text[begin:(raw if raw >= 0 else 0) + margin + width]
+    at_end = begin + len(window) >= len(text)
+    window = " ".join(PLACEHOLDER.sub(" ", window).split())
+    folded = tokens.normalise(window)
+    position = folded.find(needle) if raw >= 0 and needle else -1
+    if len(folded) != len(window):  # conversion changed lengths: cut the converted text instead
+        window = folded
+    if position < 0:  # no hit, or the hit's spelling changed when the window was folded
+        position = 0 if raw < 0 else min(raw - begin, len(window))
     start = max(0, position - width // 3)
-    end = min(len(text), start + width)
-    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+    end = min(len(window), start + width)
+    more_before = start > 0 or begin > 0
+    more_after = end < len(window) or not at_end
+    return ("…" if more_before else "") + window[start:end] + ("…" if more_after else "")
+
+
+def _body_start(compressed: bytes) -> str:
+    """As much of a stored body as a snippet looks at (a giant is not inflated whole)."""
+    data = zlib.decompressobj().decompress(compressed, SNIPPET_SCAN_CHARS * 4)
+    return data.decode("utf-8", errors="ignore")
 
 
 def search(db: sqlite3.Connection, query: str, *, outlet: str | None = None, limit: int = 50) -> list[Hit]:
@@ -79,6 +133,6 @@ def search(db: sqlite3.Connection, query: str, *, outlet: str | None = None, lim
         if row is None:
             continue
         listing = Listing.from_row(row)
-        body = row[9] + "\n" + zlib.decompress(row[10]).decode("utf-8")
+        body = row[9] + "\n" + _body_start(row[10])
         hits.append(Hit(listing, rowid in in_title, snippet(body, query)))
     return hits
