@@ -20,6 +20,7 @@ from newsreader.cli.commands import (
     cmd_sources,
     cmd_star,
 )
+from newsreader.store.state import StateError
 
 DESCRIPTION = """\
 A terminal reader for archives of Chinese-language news (DW, Epoch Times, RFI, NYT Chinese, …).
@@ -146,7 +147,7 @@ def _run(args: argparse.Namespace) -> int:
         except Exception as error:
             if not schema.is_corruption(error):
                 raise
-            library.rebuild(str(error))
+            library.repair(error)
             return HANDLERS[args.command](args, library, settings)
     finally:
         library.close()
@@ -169,6 +170,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as error:
         print(f"newsreader: {error}", file=sys.stderr)
         return error.code
+    except StateError as error:  # nothing was changed; say what and why
+        print(f"newsreader: {output.shown(str(error))}", file=sys.stderr)
+        return Exit.NOT_FOUND
     except KeyboardInterrupt:
         print("newsreader: interrupted", file=sys.stderr)
         return 130

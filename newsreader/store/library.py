@@ -30,7 +30,7 @@ from newsreader.store.outline import (
 from newsreader.store.prepare import TIES
 from newsreader.store.records import LISTING_COLUMNS, Detail, Listing
 from newsreader.store.search import Hit, search
-from newsreader.store.state import State, attach
+from newsreader.store.state import State, StateError
 
 
 class NotFound(LookupError):
@@ -50,7 +50,7 @@ class Library:
 
     def __init__(self, warn: Callable[[str], None] = _warn) -> None:
         self.warn = warn
-        self.state = State(paths.state_db())
+        self.state = State(paths.state_db(), warn)
         self.cache_path = paths.cache_db()
         self.db = self._open_cache()
         self._counts_db: sqlite3.Connection | None = None
@@ -58,7 +58,7 @@ class Library:
 
     def _open_cache(self) -> sqlite3.Connection:
         db = schema.open_cache(self.cache_path, self.warn)
-        attach(db, self.state.path)
+        self.state.attach_to(db)
         return db
 
     def rebuild(self, reason: str) -> None:
@@ -84,12 +84,26 @@ class Library:
         with self._counts_lock:
             if self._counts_db is None:
                 self._counts_db = schema.connect(self.cache_path)
-                attach(self._counts_db, self.state.path)
+                self.state.attach_to(self._counts_db)
             self._counts_db.execute("PRAGMA busy_timeout = 50")
             try:
                 return update(self._counts_db)
             except sqlite3.OperationalError:  # busy or locked: the counts catch up later
                 return False
+
+    def repair(self, error: BaseException) -> None:
+        """After a corruption error: recover the state file if it is the damaged one (the
+        cache is not to blame then), else rebuild the cache."""
+        if self.state.healthy():
+            self.rebuild(str(error))
+            return
+        self.state.reopen()
+        self._close_counts()
+        try:
+            self.db.execute("DETACH DATABASE state")
+        except sqlite3.Error:
+            pass
+        self.state.attach_to(self.db)
 
     def close(self) -> None:
         """Close both databases."""
@@ -118,14 +132,20 @@ class Library:
     ) -> IndexResult | None:
         """Index ``roots`` (remembering them) or every source. None if another run holds the
         lock and ``wait`` is False."""
+        remembered = self.sources()
         if roots:
             roots = [source_path(r) for r in roots]
-            self.state.add_sources(roots)
+            try:
+                self.state.add_sources(roots)
+            except StateError as error:  # indexed all the same, only not remembered
+                self.warn(str(error))
+            remembered = self.sources()
+            remembered += [r for r in roots if r not in remembered]
         lock = IndexLock(paths.index_lock())
         if not lock.acquire(blocking=wait):
             return None
         try:
-            return indexer.index(self.db, roots or self.sources(), all_roots=self.sources(),
+            return indexer.index(self.db, roots or remembered, all_roots=remembered,
                                  progress=progress, report=report, should_stop=should_stop)
         finally:
             lock.release()

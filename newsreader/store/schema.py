@@ -78,7 +78,8 @@ def is_corruption(error: BaseException) -> bool:
 
 def connect(path: Path) -> sqlite3.Connection:
     """A connection with the settings every use wants: WAL, a patient busy timeout."""
-    connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    # uri=True lets a read-only or in-memory state file be ATTACHed by its URI (store/state.py)
+    connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False, uri=True)
     connection.execute("PRAGMA busy_timeout = 30000")
     connection.execute("PRAGMA journal_mode = WAL")
     connection.execute("PRAGMA synchronous = NORMAL")

@@ -3,16 +3,31 @@
 Kept in its own SQLite file in the data dir, apart from the cache, keyed by the
 stable article ids, so rebuilding the cache never loses any of it. Every write is
 its own transaction: a kill at any moment leaves the last write whole or absent.
+
+This is the one place the state is opened (:class:`State`), and it never fails the
+program: a damaged file is kept aside and what SQLite's pages still hold is recovered
+into a new one (see :mod:`newsreader.store.salvage`); a file that is read-only, on a
+full disk or in a folder that cannot be made is used read-only (or, failing even that,
+in memory), and each write then raises :class:`StateError` saying what was not saved
+and why.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
+import itertools
+import os
+import re
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
-from newsreader.store.schema import connect
+from newsreader.store.salvage import salvage
+from newsreader.store.schema import connect, is_corruption
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS read (article_id TEXT PRIMARY KEY, at REAL NOT NULL) WITHOUT ROWID;
@@ -29,20 +44,235 @@ _TRIGGERS = [
     "UPDATE counters SET value = value + 1 WHERE key = 'read_gen'; END"
     for event in ("INSERT", "DELETE")
 ]
+_TABLES = ("read", "starred", "sources", "settings")
+_ARTICLE_ID = re.compile(r"[0-9a-f]{16}")
+CHECK_BELOW = 256 * 1024 * 1024  # files up to this size get a full quick_check when opened
+_memory_names = itertools.count()
+
+
+class StateError(Exception):
+    """A change to the user's state that could not be saved; the message says what and why."""
+
+
+def _ignore(message: str) -> None:
+    pass
+
+
+def disk_full(folder: Path) -> bool:
+    """Whether the file system holding ``folder`` has (next to) no room left."""
+    try:
+        info = os.statvfs(folder)
+    except OSError:
+        return False
+    return info.f_bavail * info.f_frsize < 64 * 1024
+
+
+def _why(error: BaseException, path: Path) -> str:
+    """Why the state file cannot take a write, as the end of "the state file PATH ..."."""
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    text = str(error)
+    if code == sqlite3.SQLITE_FULL or "full" in text.lower() or getattr(error, "errno", 0) == errno.ENOSPC:
+        return "is on a full disk"
+    if code == sqlite3.SQLITE_IOERR and disk_full(path.parent):  # a full disk under WAL: "disk I/O error"
+        return "is on a full disk"
+    if code == sqlite3.SQLITE_READONLY or "readonly" in text.lower() or "read-only" in text.lower():
+        return "is read-only"
+    if not os.access(path.parent, os.W_OK) and path.parent.is_dir():
+        return "is in a folder that cannot be written"
+    if isinstance(error, OSError):
+        return f"cannot be used ({error.strerror or text})"
+    return f"cannot be used ({text})"
+
+
+def _plausible(table: str, row: tuple) -> bool:
+    """Whether a recovered row has the shape of its table (garbage pages can parse)."""
+    if len(row) != 2 or not isinstance(row[0], str):
+        return False
+    if table in ("read", "starred"):
+        return bool(_ARTICLE_ID.fullmatch(row[0])) and isinstance(row[1], int | float)
+    if table == "sources":
+        return row[0].startswith("/") and isinstance(row[1], int | float)
+    return isinstance(row[1], str)
+
+
+def _create(db: sqlite3.Connection) -> None:
+    if db.execute("SELECT count(*) FROM sqlite_master WHERE name IN ('counters', 'read_insert', 'read_delete')"
+                  ).fetchone()[0] == 3:
+        return  # all there: nothing to write (a read-only file opens too)
+    for statement in _SCHEMA.strip().split(";"):
+        if statement.strip():
+            db.execute(statement)
+    for trigger in _TRIGGERS:
+        db.execute(trigger)
+
+
+def _healthy(db: sqlite3.Connection, path: Path) -> bool:
+    """Read every table (and, for a file of ordinary size, check every page)."""
+    for table in _TABLES:
+        db.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT 1)").fetchone()
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    if size < CHECK_BELOW:
+        return db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    return True
 
 
 class State:
-    """The user's state, in ``state.sqlite`` under the data dir."""
+    """The user's state, in ``state.sqlite`` under the data dir.
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    ``problem`` is '' when changes are saved, else why they cannot be (the state is then
+    read-only, or in memory when not even that was possible). ``warn`` hears what was
+    done on opening (a damaged file kept aside and recovered; a read-only state)."""
+
+    def __init__(self, path: Path, warn: Callable[[str], None] = _ignore) -> None:
         self.path = path
-        self.db = connect(path)
-        for statement in _SCHEMA.strip().split(";"):
-            if statement.strip():
-                self.db.execute(statement)
-        for trigger in _TRIGGERS:
-            self.db.execute(trigger)
+        self.warn = warn
+        self.problem = ""
+        self.uri = str(path)
+        self.db = self._open()
+
+    # -- opening -------------------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            return self._in_memory(f"cannot be made: its folder {self.path.parent} cannot be "
+                                   f"({error.strerror or error})")
+        for _attempt in range(2):
+            problem: sqlite3.DatabaseError
+            try:
+                db = connect(self.path)
+                _create(db)
+                if _healthy(db, self.path):
+                    return db
+                db.close()
+                problem = sqlite3.DatabaseError("pages fail SQLite's quick_check")
+            except sqlite3.DatabaseError as error:
+                problem = error
+            if not is_corruption(problem) and "quick_check" not in str(problem):
+                return self._read_only(_why(problem, self.path))
+            if not self._recover(str(problem)):
+                return self._in_memory("is damaged and cannot be replaced", salvage_rows=True)
+        return self._read_only("is damaged again after recovery")
+
+    @contextmanager
+    def _recovery_lock(self) -> Iterator[None]:
+        with open(str(self.path) + ".lock", "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+
+    def _recover(self, reason: str) -> bool:
+        """Keep the damaged file aside, start a new one with every row that could be read.
+        False if the file could not be moved aside."""
+        try:
+            with self._recovery_lock():
+                try:  # another process may have recovered it while this one waited
+                    db = connect(self.path)
+                    if _healthy(db, self.path):
+                        db.close()
+                        return True
+                    db.close()
+                except sqlite3.DatabaseError:
+                    pass
+                rows = self._salvage()
+                stamp = time.strftime("%Y%m%d-%H%M%S")
+                aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+                for n in itertools.count(2):
+                    if not aside.exists():
+                        break
+                    aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{n}")
+                os.replace(self.path, aside)
+                for suffix in ("-wal", "-shm"):  # a stale WAL beside the new file would corrupt it
+                    if Path(str(self.path) + suffix).exists():
+                        os.replace(str(self.path) + suffix, str(aside) + suffix)
+                db = connect(self.path)
+                _create(db)
+                self._insert(db, rows)
+                db.close()
+        except OSError as error:
+            self.warn(f"the state file {self.path} is damaged ({reason}) and cannot be moved aside "
+                      f"({error.strerror or error}); working read-only with what could be recovered")
+            return False
+        self.warn(f"the state file {self.path} was damaged ({reason}); kept it as {aside.name} and recovered "
+                  f"{len(rows['starred'])} stars, {len(rows['read'])} read marks and "
+                  f"{len(rows['sources'])} sources")
+        return True
+
+    def _salvage(self) -> dict[str, list[tuple]]:
+        try:
+            found = salvage(self.path)
+        except (OSError, MemoryError):
+            found = {}
+        return {table: [row for row in found.get(table, []) if _plausible(table, row)] for table in _TABLES}
+
+    @staticmethod
+    def _insert(db: sqlite3.Connection, rows: dict[str, list[tuple]]) -> None:
+        with db:
+            for table in _TABLES:
+                db.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?, ?)", rows.get(table, []))
+            # a generation no cache has seen, so every read count is recounted (store/counts.py)
+            db.execute("UPDATE counters SET value = ? WHERE key = 'read_gen'", (time.time_ns() // 1000,))
+
+    def _read_only(self, why: str) -> sqlite3.Connection:
+        self.problem = f"the state file {self.path} {why}"
+        if self.path.exists():
+            for query in ("mode=ro", "immutable=1"):  # immutable: a read-only folder with no -shm
+                uri = f"file:{quote(str(self.path))}?{query}"
+                try:
+                    db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+                    for table in _TABLES:
+                        db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchall()
+                    self.uri = uri
+                    return db
+                except sqlite3.DatabaseError:
+                    continue
+        return self._in_memory(why)
+
+    def _in_memory(self, why: str, salvage_rows: bool = False) -> sqlite3.Connection:
+        if not self.problem:
+            self.problem = f"the state file {self.path} {why}"
+        self.uri = f"file:newsreader-state-{os.getpid()}-{next(_memory_names)}?mode=memory&cache=shared"
+        db = sqlite3.connect(self.uri, uri=True, isolation_level=None, check_same_thread=False)
+        _create(db)
+        if salvage_rows and self.path.exists():
+            self._insert(db, self._salvage())
+        return db
+
+    def healthy(self) -> bool:
+        """Whether the state file reads whole, looked at afresh (used to tell its damage from
+        the cache's)."""
+        if self.problem:
+            return True  # read-only or in memory: nothing to repair here
+        try:
+            db = sqlite3.connect(self.path, timeout=30)
+            try:
+                return _healthy(db, self.path)
+            finally:
+                db.close()
+        except sqlite3.DatabaseError as error:
+            return not is_corruption(error)
+
+    def reopen(self) -> None:
+        """Open again (recovering a file found damaged since it was opened)."""
+        try:
+            self.db.close()
+        except sqlite3.Error:
+            pass
+        self.problem = ""
+        self.db = self._open()
+
+    @contextmanager
+    def _saving(self, what: str) -> Iterator[None]:
+        """Run a write; if it cannot be saved, raise :class:`StateError` saying what and why."""
+        if self.problem:
+            raise StateError(f"cannot save {what}: {self.problem}")
+        try:
+            yield
+        except sqlite3.OperationalError as error:
+            raise StateError(f"cannot save {what}: the state file {self.path} {_why(error, self.path)}") from None
 
     def close(self) -> None:
         """Close the database."""
@@ -57,21 +287,24 @@ class State:
     def add_sources(self, paths: Iterable[str]) -> None:
         """Remember source paths (already absolute)."""
         now = time.time()
-        with self.db:
+        with self._saving("the sources"), self.db:
             self.db.executemany("INSERT OR IGNORE INTO sources VALUES (?, ?)", [(p, now) for p in paths])
 
     def remove_source(self, path: str) -> bool:
         """Forget a source; False if it was not remembered."""
-        cursor = self.db.execute("DELETE FROM sources WHERE path = ?", (path,))
+        with self._saving("the sources"):
+            cursor = self.db.execute("DELETE FROM sources WHERE path = ?", (path,))
         return cursor.rowcount > 0
 
     # -- read and starred ----------------------------------------------------------------
 
     def _flag(self, table: str, article_id: str, on: bool) -> bool:
-        if on:
-            cursor = self.db.execute(f"INSERT OR IGNORE INTO {table} VALUES (?, ?)", (article_id, time.time()))
-        else:
-            cursor = self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+        what = {"read": "the read mark", "starred": "the star"}[table]
+        with self._saving(what if on else f"the removal of {what}"):
+            if on:
+                cursor = self.db.execute(f"INSERT OR IGNORE INTO {table} VALUES (?, ?)", (article_id, time.time()))
+            else:
+                cursor = self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
         return cursor.rowcount > 0
 
     def set_read(self, article_id: str, read: bool = True) -> bool:
@@ -79,7 +312,10 @@ class State:
         return self._flag("read", article_id, read)
 
     def _read_gen(self) -> int:
-        row = self.db.execute("SELECT value FROM counters WHERE key = 'read_gen'").fetchone()
+        try:
+            row = self.db.execute("SELECT value FROM counters WHERE key = 'read_gen'").fetchone()
+        except sqlite3.OperationalError:  # a read-only state from before the counters
+            return 0
         return int(row[0]) if row else 0
 
     def read_generation(self) -> int:
@@ -89,6 +325,10 @@ class State:
     def set_read_many(self, article_ids: Iterable[str], read: bool = True) -> int:
         """Mark many articles read (or unread) in one transaction; how many changed."""
         now = time.time()
+        with self._saving("the read marks"):
+            return self._write_many(article_ids, read, now)
+
+    def _write_many(self, article_ids: Iterable[str], read: bool, now: float) -> int:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             before = self._read_gen()
@@ -99,7 +339,8 @@ class State:
             changed = self._read_gen() - before  # the triggers count each row that changed
             self.db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
             raise
         return changed
 
@@ -120,9 +361,10 @@ class State:
 
     def put(self, key: str, value: str) -> None:
         """Remember a setting."""
-        self.db.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, value))
+        with self._saving(f"the setting {key!r}"):
+            self.db.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, value))
 
-
-def attach(cache: sqlite3.Connection, state_path: Path) -> None:
-    """Attach the state file to a cache connection as ``state``, for joins (read/starred flags)."""
-    cache.execute("ATTACH DATABASE ? AS state", (str(state_path),))
+    def attach_to(self, cache: sqlite3.Connection) -> None:
+        """Attach the state to a cache connection as ``state``, for joins (read/starred flags),
+        the way it was opened (read-only or in memory included)."""
+        cache.execute("ATTACH DATABASE ? AS state", (self.uri,))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from newsreader.opener import OpenError, open_url
 from newsreader.store.library import Library, NotFound
 from newsreader.store.records import Detail, Listing
 from newsreader.store.search import Hit
+from newsreader.store.state import StateError
 from newsreader.tui.commands import NewsCommands
 from newsreader.tui.layout import Styles, highlight
 from newsreader.tui.screens.help import HelpScreen
@@ -66,6 +68,7 @@ class NewsReaderApp(App[None]):
         self.searching = False
         self.total: int | None = None
         self.restored = False
+        self._unsaved: set[str] = set()  # reasons a write was not saved, each told once
 
     # -- layout --------------------------------------------------------------------------
 
@@ -132,11 +135,23 @@ class NewsReaderApp(App[None]):
         self.query_one(Outline).set_view(view)
         self._show_results()
         self._update_title()
-        self.library.state.put("script", view.value)
+        self._save(partial(self.library.state.put, "script", view.value))
 
     def watch_theme(self, theme: str) -> None:
         if self.restored:  # a theme the user picked, not the one restored at start
-            self.library.state.put("theme", theme)
+            self._save(partial(self.library.state.put, "theme", theme))
+
+    def _save(self, write: Callable[[], object]) -> bool:
+        """Run a write to the user's state; if it cannot be saved (read-only, disk full), say
+        so once per reason and go on. True if saved."""
+        try:
+            write()
+        except StateError as error:
+            if str(error) not in self._unsaved:
+                self._unsaved.add(str(error))
+                self.notify(str(error), severity="error", title="Not saved", markup=False, timeout=8)
+            return False
+        return True
 
     def action_toggle_script(self) -> None:
         """Original → simplified → traditional → original, for the whole screen."""
@@ -158,8 +173,8 @@ class NewsReaderApp(App[None]):
         self.current = detail
         reader.highlight_query = self._active_query()
         reader.show_article(detail)
-        self.library.set_read(article_id)
-        self.library.state.put("last_article", article_id)
+        self._save(partial(self.library.set_read, article_id))
+        self._save(partial(self.library.state.put, "last_article", article_id))
         outline = self.query_one(Outline)
         listing = self.library.listing(article_id)
         outline.update_listing(listing)
@@ -207,7 +222,11 @@ class NewsReaderApp(App[None]):
             return
         article_id = self.current.listing.id
         starred = not self.library.listing(article_id).starred
-        self.library.set_starred(article_id, starred)
+        try:
+            self.library.set_starred(article_id, starred)
+        except StateError as error:  # an explicit act: say so every time
+            self.notify(str(error), severity="error", title="Not saved", markup=False, timeout=8)
+            return
         self.query_one(Outline).update_listing(self.library.listing(article_id))
         self.notify("★ Starred" if starred else "Unstarred", timeout=1.5)
 
