@@ -1,0 +1,273 @@
+"""Grouping articles into stories: centroid-constrained agglomeration, day by day.
+
+Articles arrive in publication order, a UTC day at a time. Each is compared (through an
+inverted index of features) only with articles published within ``WINDOW`` seconds before
+it. Pairs at least ``PAIR`` similar are taken most similar first; a pair joins its two
+groups only when the groups' centroids are at least ``CENTROID`` similar, so one shared
+phrase cannot chain unrelated events (single-link chaining is what turns daily tallies
+into 70-day "stories"). A story never spans more than ``SPAN`` seconds or holds more than
+``MAX_ARTICLES``; two articles of one outlet's template series (same column marker or same
+title skeleton, e.g. ``简报``, ``新闻联播 文字版``, ``人民币中间价``) on different days are
+never in one story.
+
+The :class:`Grouper` keeps only the last few days in memory, so a year of articles costs
+what a few days do, and a new day is grouped against the stories already found.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from newsreader.stories.features import Doc, document_frequency, fold, outlet_boilerplate, weigh
+
+DAY = 86400
+WINDOW = 2 * DAY  # articles are compared with those published up to this long before them
+SPAN = 3 * DAY  # a story's cap from its first to its last article
+MAX_ARTICLES = 150
+PAIR = 0.20  # a pair this similar is a candidate link
+CENTROID = 0.28  # two groups join only if their centroids are this similar
+LINKAGE = "centroid"
+COMMON = 0.08  # features in more than this share of the window are not looked up (too common)
+
+# Markers of digests, roundups and daily template series.
+DIGEST = re.compile(
+    r"简报|文字版|一周回顾|每周回顾|周末回顾|最新情报|早安世界|翻墙必看|新闻摘要|报纸摘要|今日要闻|要闻速览|晚间新闻|早报|晚报|快讯|午间新闻"
+)
+_COLUMN = re.compile(r"^\s*[【\[]([^】\]]{1,10})[】\]]|^([^：:》｜|]{1,6})[：:》｜|]")
+_NON_HAN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff]+")
+
+
+def series_keys(title: str) -> frozenset[str]:
+    """The keys that tie a title to a template series: digest markers, a column marker, and the
+    title's skeleton (its first six Han characters once digits and dates are gone)."""
+    folded = fold(title)
+    keys = {m.group(0) for m in DIGEST.finditer(folded)}
+    column = _COLUMN.match(folded)
+    if column:
+        marker = _NON_HAN.sub("", column.group(1) or column.group(2) or "")
+        if marker:
+            keys.add("col:" + marker)
+    skeleton = _NON_HAN.sub("", folded)[:6]
+    if len(skeleton) >= 4:
+        keys.add("sk:" + skeleton)
+    return frozenset(keys)
+
+
+@dataclass(eq=False, slots=True)
+class Group:
+    """A story being built: its members and the sum of their vectors."""
+
+    members: list[Doc]
+    total: dict[str, float]
+    norm2: float
+    first: int
+    last: int
+    series: set[tuple[str, str, int]] = field(default_factory=set)  # (outlet, key, day)
+
+    @classmethod
+    def of(cls, doc: Doc, keys: frozenset[str]) -> "Group":
+        """A group of one."""
+        return cls([doc], dict(doc.vector), 1.0 if doc.vector else 0.0, doc.published, doc.published,
+                   {(doc.outlet, k, doc.day) for k in keys})
+
+    def similarity(self, other: "Group") -> float:
+        """Cosine of the two centroids (``LINKAGE`` "centroid") or the mean similarity of their
+        members' pairs ("average")."""
+        if not self.norm2 or not other.norm2:
+            return 0.0
+        a, b = (self.total, other.total) if len(self.total) <= len(other.total) else (other.total, self.total)
+        dot = sum(w * b.get(t, 0.0) for t, w in a.items())
+        if LINKAGE == "average":
+            return dot / (len(self.members) * len(other.members))
+        return dot / (self.norm2 * other.norm2) ** 0.5
+
+    def clashes(self, other: "Group") -> bool:
+        """Whether joining would put one outlet's template series of two days in one story."""
+        small, big = (self.series, other.series) if len(self.series) <= len(other.series) else (other.series, self.series)
+        by_key: dict[tuple[str, str], set[int]] = {}
+        for outlet, key, day in big:
+            by_key.setdefault((outlet, key), set()).add(day)
+        return any(days - {day} for outlet, key, day in small if (days := by_key.get((outlet, key))))
+
+    def absorb(self, other: "Group") -> None:
+        """Take in ``other``'s members."""
+        self.members.extend(other.members)
+        for token, weight in other.total.items():
+            self.total[token] = self.total.get(token, 0.0) + weight
+        self.norm2 = sum(w * w for w in self.total.values())
+        self.first = min(self.first, other.first)
+        self.last = max(self.last, other.last)
+        self.series |= other.series
+
+
+Link = Callable[[Doc, Doc, float], bool]
+
+
+class Grouper:
+    """Groups docs fed in publication order, one batch (a day) at a time.
+
+    ``force`` (optional) names pairs that must be one entry whatever the caps (editions):
+    it is asked for candidate pairs, most similar first, and a True puts the second doc
+    into the first's group.
+    """
+
+    def __init__(self, force: Link | None = None) -> None:
+        self.window: list[Doc] = []
+        self.postings: dict[str, list[Doc]] = {}
+        self.group_of: dict[int, Group] = {}
+        self.keys: dict[int, frozenset[str]] = {}
+        self.force = force
+
+    def add(self, batch: list[Doc]) -> list[Group]:
+        """Group a batch (published no earlier than anything before); returns the groups that can
+        no longer change (every member older than the newest doc by more than the window)."""
+        if not batch:
+            return []
+        batch.sort(key=lambda d: (d.published, d.rowid))
+        self._weigh(batch)
+        pairs = self._pairs(batch)
+        for doc in batch:
+            self.keys[doc.rowid] = series_keys(doc.title)
+            self.group_of[doc.rowid] = Group.of(doc, self.keys[doc.rowid])
+        pairs.sort(key=lambda p: -p[0])
+        for score, a, b in pairs:
+            self._link(score, a, b)
+        return self._expire(batch[-1].published)
+
+    def preload(self, docs: list[Doc], story_of: dict[int, str | None]) -> None:
+        """Docs grouped before (``story_of``: rowid → story id, None alone), as context for what
+        comes next: new docs may join their groups."""
+        if not docs:
+            return
+        docs.sort(key=lambda d: (d.published, d.rowid))
+        self._weigh(docs)
+        by_story: dict[str, Group] = {}
+        for doc in docs:
+            self.keys[doc.rowid] = series_keys(doc.title)
+            group = Group.of(doc, self.keys[doc.rowid])
+            story = story_of.get(doc.rowid)
+            if story is not None and story in by_story:
+                by_story[story].absorb(group)
+                group = by_story[story]
+            elif story is not None:
+                by_story[story] = group
+            self.group_of[doc.rowid] = group
+            for token in doc.vector:
+                self.postings.setdefault(token, []).append(doc)
+            self.window.append(doc)
+
+    def finish(self) -> list[Group]:
+        """Every group still open."""
+        return self._expire(None)
+
+    def _weigh(self, batch: list[Doc]) -> None:
+        context = self.window + batch
+        df = document_frequency(context)
+        boiler = outlet_boilerplate(context)
+        empty: frozenset[str] = frozenset()
+        for doc in batch:
+            doc.vector = weigh(doc, df, len(context), boiler.get(doc.outlet, empty))
+        self._common = {t for t, n in df.items() if n > max(20, COMMON * len(context))}
+
+    def _pairs(self, batch: list[Doc]) -> list[tuple[float, Doc, Doc]]:
+        pairs: list[tuple[float, Doc, Doc]] = []
+        common = self._common
+        postings = self.postings
+        for doc in batch:
+            scores: Counter[int] = Counter()
+            found: dict[int, Doc] = {}
+            low = doc.published - WINDOW
+            for token, weight in doc.vector.items():
+                if token in common:
+                    continue
+                for other in postings.get(token, ()):
+                    if other.published >= low:
+                        scores[other.rowid] += weight * other.vector[token]
+                        found[other.rowid] = other
+            if scores:
+                for rowid, partial in scores.items():
+                    if partial >= PAIR * 0.6:  # exact cosine only for plausible pairs
+                        other = found[rowid]
+                        exact = _dot(doc.vector, other.vector)
+                        if exact >= PAIR:
+                            pairs.append((exact, other, doc))
+            for token in doc.vector:
+                postings.setdefault(token, []).append(doc)
+            self.window.append(doc)
+        return pairs
+
+    def _link(self, score: float, a: Doc, b: Doc) -> None:
+        group_a, group_b = self.group_of.get(a.rowid), self.group_of.get(b.rowid)
+        if group_a is None or group_b is None or group_a is group_b:
+            return
+        if self.force and self.force(a, b, score):
+            self._join(group_a, group_b)
+            return
+        if len(group_a.members) + len(group_b.members) > MAX_ARTICLES:
+            return
+        if max(group_a.last, group_b.last) - min(group_a.first, group_b.first) > SPAN:
+            return
+        if group_a.clashes(group_b):
+            return
+        if group_a.similarity(group_b) < CENTROID:
+            return
+        self._join(group_a, group_b)
+
+    def _join(self, keep: Group, gone: Group) -> None:
+        if len(gone.members) > len(keep.members):
+            keep, gone = gone, keep
+        keep.absorb(gone)
+        for doc in gone.members:
+            self.group_of[doc.rowid] = keep
+
+    def _expire(self, now: int | None) -> list[Group]:
+        if now is None:
+            done = {id(g): g for g in self.group_of.values()}
+            self.window, self.postings, self.group_of, self.keys = [], {}, {}, {}
+            return list(done.values())
+        low = now - WINDOW
+        if self.window and self.window[0].published >= low:
+            return []
+        self.window = [d for d in self.window if d.published >= low]
+        for token in list(self.postings):
+            kept = [d for d in self.postings[token] if d.published >= low]
+            if kept:
+                self.postings[token] = kept
+            else:
+                del self.postings[token]
+        # a group is final when it can take no more: nothing new may link to it
+        done: dict[int, Group] = {}
+        for rowid, group in list(self.group_of.items()):
+            if group.last < low or now - group.first > SPAN:
+                done[id(group)] = group
+        for group in done.values():
+            for doc in group.members:
+                self.group_of.pop(doc.rowid, None)
+                self.keys.pop(doc.rowid, None)
+        return list(done.values())
+
+
+def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
+
+
+def group_all(docs: Iterable[Doc], force: Link | None = None) -> Iterator[list[Doc]]:
+    """Every group of ``docs`` (any order), fed a UTC day at a time; singletons included."""
+    ordered = sorted(docs, key=lambda d: (d.published, d.rowid))
+    grouper = Grouper(force)
+    day: list[Doc] = []
+    for doc in ordered:
+        if day and doc.day != day[0].day:
+            for group in grouper.add(day):
+                yield group.members
+            day = []
+        day.append(doc)
+    for group in grouper.add(day):
+        yield group.members
+    for group in grouper.finish():
+        yield group.members

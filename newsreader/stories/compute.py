@@ -1,0 +1,204 @@
+"""Computing the story and edition tables: all at once, or only around what indexing changed.
+
+:func:`update` is what runs after each index: it finds the articles the tables have not
+seen (or that changed or went away), regroups only the days around them — the days before
+serve as context, so a new day joins the stories already there — and rewrites the rows of
+every group it touched. When an algorithm's version changed, :func:`recompute` redoes
+everything from the stored articles (no file is parsed again).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from newsreader.stories import editions, related, tables
+from newsreader.stories.cluster import DAY, SPAN, WINDOW, Group, Grouper
+from newsreader.stories.features import Doc, cosine
+from newsreader.stories.source import read_docs
+
+
+@dataclass
+class Outcome:
+    """What a run computed: groups of article ids (entries first, editions included), and timing."""
+
+    groups: list[list[str]] = field(default_factory=list)
+    editions: dict[str, str] = field(default_factory=dict)  # hidden edition id -> shown entry id
+    articles: int = 0
+    seconds: float = 0.0
+
+
+class _Editions:
+    """The grouper's ``force`` hook: pairs that are editions become one entry."""
+
+    def __init__(self, known: set[int]) -> None:
+        self.known = known  # rowids seen by an earlier run: they were indexed first
+        self.primary: dict[int, Doc] = {}  # hidden edition rowid -> shown doc
+
+    def __call__(self, a: Doc, b: Doc, score: float) -> bool:
+        if score < 0.3 or a.outlet != b.outlet or a.script == b.script:
+            return False
+        a = self.primary.get(a.rowid, a)
+        if b.rowid in self.primary or a.rowid == b.rowid:
+            return False
+        if not editions.is_edition(a.outlet, a.script, a.url, a.published, a.text,
+                                   b.outlet, b.script, b.url, b.published, b.text):
+            return False
+        shown, hidden = (b, a) if (b.rowid in self.known and a.rowid not in self.known) else (a, b)
+        self.primary[hidden.rowid] = shown
+        for rowid, entry in list(self.primary.items()):  # the hidden one's own editions follow
+            if entry.rowid == hidden.rowid:
+                self.primary[rowid] = shown
+        return True
+
+
+def _typical(group: Group, entries: list[Doc]) -> Doc:
+    """The member closest to the group's centroid (its headline stands for the story)."""
+    return max(entries, key=lambda d: (cosine(d.vector, group.total), -d.published))
+
+
+def _write(db: sqlite3.Connection, groups: Iterable[Group], hook: _Editions, outcome: Outcome) -> list[tuple]:
+    """Store the groups; returns (id, first, profile) of each for the related links."""
+    profiles = []
+    for group in groups:
+        members = sorted(group.members, key=lambda d: (d.published, d.rowid))
+        entries = [d for d in members if d.rowid not in hook.primary]
+        story_id = entries[0].id
+        multi = len(entries) > 1
+        rows = []
+        for doc in members:
+            shown = hook.primary.get(doc.rowid)
+            rows.append((doc.rowid, doc.id, story_id if multi else None, shown.id if shown else None))
+            if shown:
+                outcome.editions[doc.id] = shown.id
+        db.executemany("INSERT OR REPLACE INTO story_articles VALUES (?, ?, ?, ?)", rows)
+        outcome.groups.append([d.id for d in entries] + [d.id for d in members if d.rowid in hook.primary])
+        if multi:
+            outlets: list[str] = []
+            for doc in entries:
+                if doc.outlet not in outlets:
+                    outlets.append(doc.outlet)
+            db.execute("INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (story_id, _typical(group, entries).title, entries[0].published, entries[-1].published,
+                        len(entries), " ".join(outlets), len(outlets)))
+        profiles.append((story_id, entries[0].published, related.profile(group.total)))
+    return profiles
+
+
+def _run(db: sqlite3.Connection, start: int | None, end: int | None, known: set[int]) -> Outcome:
+    """Group the articles published in [start, end) after the context before ``start``."""
+    outcome = Outcome()
+    hook = _Editions(known)
+    grouper = Grouper(force=hook)
+    if start is not None:
+        context = list(read_docs(db, start - WINDOW - DAY, start))
+        story_of = {r: s or f"alone:{r}" for r, s in db.execute(
+            "SELECT s.rowid, s.story FROM story_articles s WHERE s.rowid IN (%s)" % ",".join(
+                str(d.rowid) for d in context))} if context else {}
+        for rowid, shown in db.execute(
+                "SELECT s.rowid, a.rowid FROM story_articles s JOIN articles a ON a.id = s.edition_of "
+                "WHERE s.edition_of IS NOT NULL AND s.rowid IN (%s)" % ",".join(str(d.rowid) for d in context)):
+            entry = next((d for d in context if d.rowid == shown), None)
+            if entry:
+                hook.primary[rowid] = entry
+        grouper.preload(context, story_of)
+        outcome.articles += len(context)
+    day: list[Doc] = []
+    for doc in read_docs(db, start, end):
+        outcome.articles += 1
+        if day and doc.day != day[0].day:
+            related.link(db, _write(db, grouper.add(day), hook, outcome))
+            day = []
+        day.append(doc)
+    related.link(db, _write(db, grouper.add(day), hook, outcome))
+    related.link(db, _write(db, grouper.finish(), hook, outcome))
+    return outcome
+
+
+def recompute(db: sqlite3.Connection) -> Outcome:
+    """Recompute every story, edition and related link from the stored articles."""
+    started = time.perf_counter()
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        tables.ensure(db)
+        tables.clear(db)
+        outcome = _run(db, None, None, set())
+        tables.mark_current(db)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def _changed(db: sqlite3.Connection) -> tuple[list[int], list[int]]:
+    """Publication times of articles new or changed since the last run, and rowids gone."""
+    new = [p for (p,) in db.execute(
+        "SELECT a.published FROM articles a LEFT JOIN story_articles s ON s.rowid = a.rowid "
+        "WHERE a.published IS NOT NULL AND a.rowid >= 0 AND (s.rowid IS NULL OR s.id != a.id)")]
+    gone = [r for (r,) in db.execute(
+        "SELECT s.rowid FROM story_articles s LEFT JOIN articles a ON a.rowid = s.rowid "
+        "WHERE a.rowid IS NULL OR a.id != s.id")]
+    return new, gone
+
+
+def update(db: sqlite3.Connection) -> Outcome | None:
+    """Bring the tables up to date after indexing; None when nothing changed."""
+    if not tables.current(db):
+        return recompute(db)
+    started = time.perf_counter()
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        new, gone = _changed(db)
+        if not new and not gone:
+            db.execute("COMMIT")
+            return None
+        gone_times = [p for (p,) in db.execute(
+            "SELECT st.first FROM story_articles s JOIN stories st ON st.id = s.story WHERE s.rowid IN (%s)"
+            % ",".join(map(str, gone)))] if gone else []
+        times = new + gone_times
+        if gone and not times:  # only lone articles went: drop their rows
+            db.executemany("DELETE FROM story_articles WHERE rowid = ?", [(r,) for r in gone])
+            db.execute("COMMIT")
+            return None
+        start = min(times) // DAY * DAY
+        end = _extend(db, start, (max(times) // DAY + 1) * DAY)
+        old = _clear_range(db, start, end, gone)
+        known = {r for (r,) in db.execute("SELECT rowid FROM story_articles")}
+        outcome = _run(db, start, end, known)
+        kept = {g[0] for g in outcome.groups}
+        db.executemany("DELETE FROM stories WHERE id = ? AND id NOT IN (SELECT story FROM story_articles "
+                       "WHERE story IS NOT NULL)", [(s,) for s in old - kept])
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def _extend(db: sqlite3.Connection, start: int, end: int) -> int:
+    """Move ``end`` past every story that straddles it (they are regrouped whole)."""
+    for _ in range(1000):
+        row = db.execute("SELECT max(last) FROM stories WHERE first < ? AND last >= ?", (end, end)).fetchone()
+        if not row or row[0] is None:
+            return end
+        end = (row[0] // DAY + 1) * DAY
+    return end + SPAN
+
+
+def _clear_range(db: sqlite3.Connection, start: int, end: int, gone: list[int]) -> set[str]:
+    """Forget the rows of articles published in [start, end) and of those gone; returns the story
+    ids they were in."""
+    rows = db.execute(
+        "SELECT s.rowid, s.id, s.story FROM story_articles s JOIN articles a ON a.rowid = s.rowid "
+        "WHERE a.published >= ? AND a.published < ?", (start, end)).fetchall()
+    rows += db.execute("SELECT rowid, id, story FROM story_articles WHERE rowid IN (%s)"
+                       % ",".join(map(str, gone))).fetchall() if gone else []
+    db.executemany("DELETE FROM story_articles WHERE rowid = ?", [(r,) for r, _, _ in rows])
+    stories = {s for _, _, s in rows if s}
+    related.forget(db, stories | {i for _, i, _ in rows})
+    return stories

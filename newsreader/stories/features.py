@@ -1,0 +1,171 @@
+"""What an article looks like to story grouping: folded title and lead, as weighted bigrams.
+
+Text is folded to simplified script (OpenCC t2s, fullwidth forms folded, lowercased), then
+each outlet's boilerplate is cut: datelines and bylines (``（中央社记者…台北20日电）``,
+``（德国之声中文网）``, ``【大纪元…讯】``, ``路透北京1月20日 -``), feed timestamps, title
+tails naming the outlet. What is left of the title and the first ``LEAD_CHARS`` characters of
+the body become features: every bigram of each Han run, and Latin words (numbers are
+dropped: they are dates and tallies, the very thing template series change every day).
+Bigrams an outlet puts in a large share of its articles (its own boilerplate the patterns
+missed) are removed per outlet by :func:`outlet_boilerplate`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from newsreader.store.tokens import normalise
+
+LEAD_CHARS = 200
+TITLE_WEIGHT = 3.0  # a title bigram counts as much as three lead bigrams
+BOILER_SPAN = 24  # features at the start of a lead (end of a title) where an outlet's boilerplate sits
+MIN_DF = 2  # features in fewer docs of the window are left out
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_PIECE = re.compile(f"([{_HAN}]+)|([a-z][a-z'’]+)")
+
+# Datelines and bylines in brackets: （中央社记者吴佳蓉台北20日电）, （法新社华盛顿19日电）,
+# 【大纪元2021年01月20日讯】, （大纪元记者李熙采访报导）, （德国之声中文网）, (路透社) ...
+_BRACKETED = re.compile(
+    r"[（(【\[]"
+    r"[^（）()【】\[\]\n]{0,40}?"
+    r"(?:电|讯|报导|报道|撰稿|编译|中文网|记者|综合|专栏|社|图片|照片|档案|资料|摘编|来源)"
+    r"[^（）()【】\[\]\n]{0,24}"
+    r"[）)】\]]"
+)
+# Wire datelines without brackets: 路透上海1月20日 - / 路透华盛顿/新加坡1月19日 -
+_DATELINE = re.compile(r"路透[^\s，。]{0,16}?\d{1,2}月\d{1,2}日\s*[-–—]")
+# Feed timestamps: 2021-01-20T01:41:02Z, 2021-01-20 15:50:33, Wed, 20 Jan 2021 13:13:11 GMT
+_TIMESTAMP = re.compile(
+    r"\d{4}-\d{2}-\d{2}[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?z?"
+    r"|(?:mon|tue|wed|thu|fri|sat|sun), \d{1,2} [a-z]{3} \d{4} \d{2}:\d{2}:\d{2} gmt"
+)
+# Title tails that name the outlet: " – 法国国际广播电台 - RFI", " - 要闻解说", "| DW"
+_TITLE_TAIL = re.compile(r"\s+[-–—|]\s+[^-–—|]{1,16}(?:\s+[-–—|]\s+[^-–—|]{1,16})?$")
+
+
+def fold(text: str) -> str:
+    """Simplified script, plain forms, lower case: the one form features are read from."""
+    return normalise(text)
+
+
+def strip_boilerplate(lead: str) -> str:
+    """``lead`` (already folded) without datelines, bylines and timestamps."""
+    lead = _TIMESTAMP.sub(" ", lead)
+    lead = _BRACKETED.sub(" ", lead)
+    return _DATELINE.sub(" ", lead)
+
+
+def strip_title(title: str) -> str:
+    """A folded title without a tail naming the outlet or column."""
+    stripped = _TITLE_TAIL.sub("", title)
+    return stripped if len(stripped) >= 4 else title
+
+
+def tokens(text: str) -> list[str]:
+    """The features of folded text: bigrams of each Han run (a lone character alone), Latin words."""
+    out: list[str] = []
+    for match in _PIECE.finditer(text):
+        run = match.group(1)
+        if run:
+            if len(run) == 1:
+                out.append(run)
+            else:
+                out.extend(run[i:i + 2] for i in range(len(run) - 1))
+        else:
+            out.append(match.group(2))
+    return out
+
+
+@dataclass(slots=True)
+class Doc:
+    """One article prepared for grouping."""
+
+    rowid: int
+    id: str
+    outlet: str
+    published: int  # epoch seconds UTC
+    title: str  # as written
+    title_tokens: list[str]
+    lead_tokens: list[str]
+    script: str = ""  # detected script of the article (simplified, traditional, ...)
+    url: str = ""
+    text: str = ""  # title and lead as written, for telling editions and copies
+    vector: dict[str, float] = field(default_factory=dict)  # set by :func:`weigh`
+
+    @property
+    def day(self) -> int:
+        """The UTC day number (epoch days)."""
+        return self.published // 86400
+
+
+def make_doc(rowid: int, id_: str, outlet: str, published: int, title: str, lead: str,
+             script: str = "", url: str = "") -> Doc:
+    """A :class:`Doc` from an article's title and the start of its summary and body."""
+    folded_title = strip_title(fold(title))
+    folded_lead = strip_boilerplate(fold(lead[:LEAD_CHARS * 2]))
+    folded_lead = " ".join(folded_lead.split())[:LEAD_CHARS]
+    return Doc(rowid, id_, outlet, published, title, tokens(folded_title), tokens(folded_lead),
+               script, url, title + "\n" + lead[:LEAD_CHARS])
+
+
+def outlet_boilerplate(docs: Sequence[Doc], share: float = 0.5, minimum: int = 8) -> dict[str, set[str]]:
+    """Per outlet, features that open its leads or close its titles in at least ``share`` of its docs
+    (outlets with ``minimum`` docs): bylines and tails the patterns missed. Only those places are
+    looked at, so a word the outlet merely uses a lot that day (拜登) is kept."""
+    by_outlet: dict[str, list[Doc]] = {}
+    for doc in docs:
+        by_outlet.setdefault(doc.outlet, []).append(doc)
+    found: dict[str, set[str]] = {}
+    for outlet, group in by_outlet.items():
+        if len(group) < minimum:
+            continue
+        counts: Counter[str] = Counter()
+        for doc in group:
+            counts.update(set(doc.lead_tokens[:BOILER_SPAN]) | set(doc.title_tokens[-BOILER_SPAN // 2:]))
+        cut = share * len(group)
+        common = {t for t, n in counts.items() if n >= cut}
+        if common:
+            found[outlet] = common
+    return found
+
+
+def document_frequency(docs: Iterable[Doc]) -> Counter[str]:
+    """In how many docs each feature occurs."""
+    df: Counter[str] = Counter()
+    for doc in docs:
+        df.update(set(doc.title_tokens) | set(doc.lead_tokens))
+    return df
+
+
+def weigh(doc: Doc, df: Counter[str], total: int, drop: set[str] | frozenset[str] = frozenset()) -> dict[str, float]:
+    """The doc's TF-IDF vector (log tf, title weighted), unit length; ``drop`` features left out."""
+    raw: dict[str, float] = {}
+    for token in doc.lead_tokens:
+        if token not in drop:
+            raw[token] = raw.get(token, 0.0) + 1.0
+    for token in doc.title_tokens:
+        if token not in drop:
+            raw[token] = raw.get(token, 0.0) + TITLE_WEIGHT
+    vector: dict[str, float] = {}
+    for token, tf in raw.items():
+        if df.get(token, 0) < MIN_DF:
+            continue  # in no other doc: it can match nothing and would only dilute the rest
+        idf = math.log((total + 1) / (df.get(token, 0) + 1)) + 1.0
+        vector[token] = (1.0 + math.log(tf)) * idf
+    norm = math.sqrt(sum(w * w for w in vector.values()))
+    if norm:
+        for token in vector:
+            vector[token] /= norm
+    return vector
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    """Dot product of two sparse vectors (unit vectors give their cosine)."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())

@@ -1,0 +1,84 @@
+"""The story and edition tables: cache data computed after indexing, rebuilt with the cache.
+
+``story_articles`` has a row for every dated article the grouping has seen: its story's id
+(NULL when no other article reports the event) and, for an edition that is not the shown
+entry, the id of the entry it belongs to. ``stories`` describes each story of two or more
+entries; ``story_keys`` keeps every group's profile for finding related stories later;
+``story_related`` holds the direct links. Each algorithm's version sits in the cache's
+``meta`` table, so a new algorithm recomputes these tables without re-parsing any file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+STORIES_VERSION = "stories-1"
+EDITIONS_VERSION = "editions-1"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS story_articles (
+    rowid INTEGER PRIMARY KEY,   -- the article's rowid
+    id TEXT NOT NULL,            -- the article's id (a changed id at a rowid means a changed article)
+    story TEXT,                  -- the story's id, NULL when alone
+    edition_of TEXT              -- for a hidden edition: the id of the entry shown
+);
+CREATE INDEX IF NOT EXISTS story_articles_story ON story_articles (story) WHERE story IS NOT NULL;
+CREATE INDEX IF NOT EXISTS story_articles_edition ON story_articles (edition_of) WHERE edition_of IS NOT NULL;
+CREATE TABLE IF NOT EXISTS stories (
+    id TEXT PRIMARY KEY,         -- the id of its earliest entry
+    title TEXT NOT NULL,         -- the most typical member's headline
+    first INTEGER NOT NULL,      -- epoch seconds UTC
+    last INTEGER NOT NULL,
+    articles INTEGER NOT NULL,   -- entries (editions count once)
+    outlets TEXT NOT NULL,       -- space-separated outlet keys, by first appearance
+    outlet_count INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS stories_last ON stories (last);
+CREATE TABLE IF NOT EXISTS story_keys (
+    story TEXT PRIMARY KEY,      -- a group's id (an article's id for one alone)
+    first INTEGER NOT NULL,
+    keys TEXT NOT NULL           -- its profile: features, heaviest first, space-separated
+);
+CREATE INDEX IF NOT EXISTS story_keys_first ON story_keys (first);
+CREATE TABLE IF NOT EXISTS story_related (
+    story TEXT NOT NULL,
+    related TEXT NOT NULL,
+    score REAL NOT NULL,
+    PRIMARY KEY (story, related)
+) WITHOUT ROWID;
+"""
+
+TABLES = ("story_articles", "stories", "story_keys", "story_related")
+
+
+def ensure(db: sqlite3.Connection) -> None:
+    """Create the tables when missing (inside the caller's transaction)."""
+    for statement in SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def versions(db: sqlite3.Connection) -> tuple[str | None, str | None]:
+    """The stories and editions versions the tables were computed with (None: never)."""
+    rows = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('stories', 'editions')"))
+    return rows.get("stories"), rows.get("editions")
+
+
+def current(db: sqlite3.Connection) -> bool:
+    """Whether the tables exist and were computed by this version of both algorithms."""
+    try:
+        return versions(db) == (STORIES_VERSION, EDITIONS_VERSION)
+    except sqlite3.OperationalError:
+        return False
+
+
+def mark_current(db: sqlite3.Connection) -> None:
+    """Record that the tables are this version's (inside the caller's transaction)."""
+    db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                   [("stories", STORIES_VERSION), ("editions", EDITIONS_VERSION)])
+
+
+def clear(db: sqlite3.Connection) -> None:
+    """Empty every story table (inside the caller's transaction)."""
+    for table in TABLES:
+        db.execute(f"DELETE FROM {table}")
