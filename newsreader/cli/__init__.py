@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from newsreader import __version__
+from newsreader.cli import story_commands
 from newsreader.cli.commands import (
     CommandError,
     Exit,
@@ -122,13 +123,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     outlets = commands.add_parser("outlets", help="the outlets in the cache, with counts")
     outlets.add_argument("--json", action="store_true", help="a JSON list")
+    story_commands.add_parsers(commands, _filters, _script, _positive)
     return parser
 
 
 HANDLERS = {
     "index": cmd_index, "sources": cmd_sources, "list": cmd_list, "show": cmd_show, "search": cmd_search,
     "export": cmd_export, "star": cmd_star, "unstar": cmd_star, "read": cmd_read, "unread": cmd_read,
-    "outlets": cmd_outlets,
+    "outlets": cmd_outlets, "stories": story_commands.cmd_stories, "story": story_commands.cmd_story,
+    "coverage": story_commands.cmd_coverage,
 }
 
 

@@ -136,7 +136,8 @@ def cmd_list(args: argparse.Namespace, library: Library, settings: Settings) -> 
     ensure_indexed(library)
     items = library.listings(**_filters(args), limit=args.limit, starred=args.starred, unread=args.unread)
     if args.json:
-        output.write_json([i.to_json() for i in items])
+        notes = library.annotations([i.id for i in items])
+        output.write_json([{**i.to_json(), **notes[i.id]} for i in items])
     else:
         output.listing_table(items, _view(args.script), settings.traditional, sys.stdout)
     if not items:
@@ -163,7 +164,8 @@ def cmd_show(args: argparse.Namespace, library: Library, settings: Settings) -> 
     view = _view(args.script)
     detail = library.article(_resolve(library, args.id))
     if args.format == "json":
-        output.write_json(output.detail_json(detail, view, settings.traditional))
+        data = output.detail_json(detail, view, settings.traditional)
+        output.write_json({**data, **library.annotations([detail.listing.id])[detail.listing.id]})
     elif args.format == "markdown":
         data = output.detail_json(detail, view, settings.traditional)
         sys.stdout.write(output.shown_line(output.markdown_head(data, detail.listing) + data["body"]))
@@ -183,8 +185,12 @@ def cmd_export(args: argparse.Namespace, library: Library, settings: Settings) -
     ensure_indexed(library)
     view = _view(args.script)
     items = library.listings(**_filters(args))
-    for item in items:
-        output.write_json(output.detail_json(library.article(item.id), view, settings.traditional), lines=True)
+    for start in range(0, len(items), 500):
+        chunk = items[start:start + 500]
+        notes = library.annotations([i.id for i in chunk])
+        for item in chunk:
+            data = output.detail_json(library.article(item.id), view, settings.traditional)
+            output.write_json({**data, **notes[item.id]}, lines=True)
     if not items:
         print("newsreader: no articles match", file=sys.stderr)
         return Exit.NOT_FOUND
@@ -246,9 +252,10 @@ def cmd_search(args: argparse.Namespace, library: Library, settings: Settings) -
     if args.json:
         from newsreader import script
 
+        notes = library.annotations([h.listing.id for h in hits])
         output.write_json([{**h.listing.to_json(), "title": script.convert(h.listing.title, view, settings.traditional),
                             "snippet": script.convert(h.snippet, view, settings.traditional),
-                            "in_title": h.in_title} for h in hits])
+                            "in_title": h.in_title, **notes[h.listing.id]} for h in hits])
     else:
         from newsreader import script
 

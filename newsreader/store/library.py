@@ -31,6 +31,9 @@ from newsreader.store.prepare import TIES
 from newsreader.store.records import LISTING_COLUMNS, Detail, Listing
 from newsreader.store.search import Hit, search
 from newsreader.store.state import State, StateError
+from newsreader.stories import compute as story_compute
+from newsreader.stories import queries as story_queries
+from newsreader.stories import tables as story_tables
 
 
 class NotFound(LookupError):
@@ -58,6 +61,7 @@ class Library:
 
     def _open_cache(self) -> sqlite3.Connection:
         db = schema.open_cache(self.cache_path, self.warn)
+        story_tables.ensure(db)
         self.state.attach_to(db)
         return db
 
@@ -145,8 +149,11 @@ class Library:
         if not lock.acquire(blocking=wait):
             return None
         try:
-            return indexer.index(self.db, roots or remembered, all_roots=remembered,
-                                 progress=progress, report=report, should_stop=should_stop)
+            result = indexer.index(self.db, roots or remembered, all_roots=remembered,
+                                   progress=progress, report=report, should_stop=should_stop)
+            if not should_stop():
+                story_compute.update(self.db)  # stories and editions: cache data computed after indexing
+            return result
         finally:
             lock.release()
 
@@ -154,8 +161,21 @@ class Library:
                        report: indexer.Report | None = None) -> IndexResult | None:
         """Index first when the cache is empty or the sources changed; never wait for another run."""
         if not self.needs_index():
+            self.ensure_stories()
             return None
         return self.index(progress=progress, report=report, wait=False)
+
+    def ensure_stories(self) -> None:
+        """Recompute the story and edition tables if another algorithm version made them (no
+        file is parsed again); skipped while another process indexes (it will do it)."""
+        if story_tables.current(self.db):
+            return
+        lock = IndexLock(paths.index_lock())
+        if lock.acquire(blocking=False):
+            try:
+                story_compute.update(self.db)
+            finally:
+                lock.release()
 
     # -- reading -------------------------------------------------------------------------
 
@@ -185,6 +205,7 @@ class Library:
             where.append("a.id IN (SELECT article_id FROM state.starred)")
         if unread:
             where.append("a.id NOT IN (SELECT article_id FROM state.read)")
+        where.append(story_queries.SHOWN)  # an article's other editions are one entry with it
         sql = f"SELECT {LISTING_COLUMNS} FROM articles a WHERE {' AND '.join(where)} ORDER BY a.rowid DESC"
         if limit is not None:
             sql += " LIMIT ?"
@@ -314,8 +335,58 @@ class Library:
         return Listing.from_row(row) if row else None
 
     def search(self, query: str, *, outlet: str | None = None, limit: int = 50) -> list[Hit]:
-        """Search titles, summaries and bodies in either script."""
-        return search(self.db, query, outlet=outlet, limit=limit)
+        """Search titles, summaries and bodies in either script (an article's editions are one hit)."""
+        hits = search(self.db, query, outlet=outlet, limit=limit + 20)
+        hidden = self.hidden_editions([h.listing.rowid for h in hits])
+        return [h for h in hits if h.listing.rowid not in hidden][:limit]
+
+    # -- stories, editions, coverage (newsreader/stories) -----------------------------------
+
+    def hidden_editions(self, rowids: list[int]) -> set[int]:
+        """Which of these articles are editions shown under another entry."""
+        if not rowids:
+            return set()
+        marks = ",".join("?" * len(rowids))
+        return {r for (r,) in self.db.execute(
+            f"SELECT rowid FROM story_articles WHERE rowid IN ({marks}) AND edition_of IS NOT NULL", rowids)}
+
+    def annotations(self, ids: list[str]) -> dict[str, dict]:
+        """``story`` and ``editions`` of each article, for JSON output."""
+        return story_queries.article_notes(self.db, ids)
+
+    def stories(self, *, outlet: str | None = None, since: date | None = None, until: date | None = None,
+                min_outlets: int = 2, limit: int | None = None) -> list[story_queries.Story]:
+        """Stories newest first that overlap the local days ``since``..``until``."""
+        start = local_day_bounds(since)[0] if since else None
+        end = local_day_bounds(until)[1] if until else None
+        return story_queries.stories(self.db, start=start, end=end, outlet=outlet, min_outlets=min_outlets,
+                                     limit=limit)
+
+    def story(self, article_id: str) -> tuple[story_queries.Story, list[story_queries.Member],
+                                              list[story_queries.Story]]:
+        """The story of an article (any member's id): the story, its members oldest first, related."""
+        found = story_queries.story(self.db, article_id)
+        if found is None:
+            raise NotFound(f"no article with id {article_id!r}")
+        return found
+
+    def story_of(self, article_id: str) -> str | None:
+        """The id of the story an article is in, or None."""
+        return story_queries.story_of(self.db, article_id)
+
+    def day_stories(self, day: date, min_outlets: int = 2) -> list[story_queries.Story]:
+        """The multi-outlet stories that began on a local day."""
+        start, end = local_day_bounds(day)
+        return story_queries.day_stories(self.db, start, end, min_outlets)
+
+    def coverage(self, query: str, *, by: str = "day", outlet: str | None = None,
+                 since: date | None = None, until: date | None = None) -> dict:
+        """Articles matching ``query`` per outlet per local day, ISO week or month."""
+        from newsreader.stories import coverage
+
+        start = local_day_bounds(since)[0] if since else None
+        end = local_day_bounds(until)[1] if until else None
+        return coverage.count(self.db, query, by=by, outlet=outlet, start=start, end=end)
 
     def count(self) -> int:
         """How many articles the cache holds."""

@@ -17,11 +17,10 @@ what a few days do, and a new day is grouped against the stories already found.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from newsreader.stories.features import Doc, document_frequency, fold, outlet_boilerplate, weigh
+from newsreader.stories.features import Doc, document_frequency, fold, outlet_boilerplate, weigh, weigh_profile
 
 DAY = 86400
 WINDOW = 2 * DAY  # articles are compared with those published up to this long before them
@@ -66,14 +65,20 @@ class Group:
     first: int
     last: int
     series: set[tuple[str, str, int]] = field(default_factory=set)  # (outlet, key, day)
+    profile: dict[str, float] = field(default_factory=dict)  # sum of members' profiles
+
+    def __post_init__(self) -> None:
+        for doc in self.members:
+            for token, weight in doc.profile.items():
+                self.profile[token] = self.profile.get(token, 0.0) + weight
 
     @classmethod
-    def of(cls, doc: Doc, keys: frozenset[str]) -> "Group":
+    def of(cls, doc: Doc, keys: frozenset[str]) -> Group:
         """A group of one."""
         return cls([doc], dict(doc.vector), 1.0 if doc.vector else 0.0, doc.published, doc.published,
                    {(doc.outlet, k, doc.day) for k in keys})
 
-    def similarity(self, other: "Group") -> float:
+    def similarity(self, other: Group) -> float:
         """Cosine of the two centroids (``LINKAGE`` "centroid") or the mean similarity of their
         members' pairs ("average")."""
         if not self.norm2 or not other.norm2:
@@ -84,7 +89,7 @@ class Group:
             return dot / (len(self.members) * len(other.members))
         return dot / (self.norm2 * other.norm2) ** 0.5
 
-    def clashes(self, other: "Group") -> bool:
+    def clashes(self, other: Group) -> bool:
         """Whether joining would put one outlet's template series of two days in one story."""
         small, big = (self.series, other.series) if len(self.series) <= len(other.series) else (other.series, self.series)
         by_key: dict[tuple[str, str], set[int]] = {}
@@ -92,7 +97,7 @@ class Group:
             by_key.setdefault((outlet, key), set()).add(day)
         return any(days - {day} for outlet, key, day in small if (days := by_key.get((outlet, key))))
 
-    def absorb(self, other: "Group") -> None:
+    def absorb(self, other: Group) -> None:
         """Take in ``other``'s members."""
         self.members.extend(other.members)
         for token, weight in other.total.items():
@@ -101,6 +106,8 @@ class Group:
         self.first = min(self.first, other.first)
         self.last = max(self.last, other.last)
         self.series |= other.series
+        for token, weight in other.profile.items():
+            self.profile[token] = self.profile.get(token, 0.0) + weight
 
 
 Link = Callable[[Doc, Doc, float], bool]
@@ -170,6 +177,7 @@ class Grouper:
         empty: frozenset[str] = frozenset()
         for doc in batch:
             doc.vector = weigh(doc, df, len(context), boiler.get(doc.outlet, empty))
+            doc.profile = weigh_profile(doc, df, len(context))
         self._common = {t for t, n in df.items() if n > max(20, COMMON * len(context))}
 
     def _pairs(self, batch: list[Doc]) -> list[tuple[float, Doc, Doc]]:
@@ -177,7 +185,7 @@ class Grouper:
         common = self._common
         postings = self.postings
         for doc in batch:
-            scores: Counter[int] = Counter()
+            scores: dict[int, float] = {}
             found: dict[int, Doc] = {}
             low = doc.published - WINDOW
             for token, weight in doc.vector.items():
@@ -185,7 +193,7 @@ class Grouper:
                     continue
                 for other in postings.get(token, ()):
                     if other.published >= low:
-                        scores[other.rowid] += weight * other.vector[token]
+                        scores[other.rowid] = scores.get(other.rowid, 0.0) + weight * other.vector[token]
                         found[other.rowid] = other
             if scores:
                 for rowid, partial in scores.items():
@@ -225,9 +233,9 @@ class Grouper:
 
     def _expire(self, now: int | None) -> list[Group]:
         if now is None:
-            done = {id(g): g for g in self.group_of.values()}
+            groups = {id(g): g for g in self.group_of.values()}
             self.window, self.postings, self.group_of, self.keys = [], {}, {}, {}
-            return list(done.values())
+            return list(groups.values())
         low = now - WINDOW
         if self.window and self.window[0].published >= low:
             return []
@@ -240,7 +248,7 @@ class Grouper:
                 del self.postings[token]
         # a group is final when it can take no more: nothing new may link to it
         done: dict[int, Group] = {}
-        for rowid, group in list(self.group_of.items()):
+        for group in list(self.group_of.values()):
             if group.last < low or now - group.first > SPAN:
                 done[id(group)] = group
         for group in done.values():

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from newsreader.stories import editions, related, tables
+from newsreader.stories import coverage, editions, related, tables
 from newsreader.stories.cluster import DAY, SPAN, WINDOW, Group, Grouper
 from newsreader.stories.features import Doc, cosine
 from newsreader.stories.source import read_docs
@@ -54,6 +54,11 @@ class _Editions:
         return True
 
 
+def _ints(values: Iterable[int]) -> str:
+    """Integers as an SQL list (they are rowids: no quoting needed)."""
+    return ",".join(str(int(v)) for v in values)
+
+
 def _typical(group: Group, entries: list[Doc]) -> Doc:
     """The member closest to the group's centroid (its headline stands for the story)."""
     return max(entries, key=lambda d: (cosine(d.vector, group.total), -d.published))
@@ -83,7 +88,7 @@ def _write(db: sqlite3.Connection, groups: Iterable[Group], hook: _Editions, out
             db.execute("INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?, ?, ?)",
                        (story_id, _typical(group, entries).title, entries[0].published, entries[-1].published,
                         len(entries), " ".join(outlets), len(outlets)))
-        profiles.append((story_id, entries[0].published, related.profile(group.total)))
+        profiles.append((story_id, entries[0].published, related.profile(group.profile)))
     return profiles
 
 
@@ -94,12 +99,12 @@ def _run(db: sqlite3.Connection, start: int | None, end: int | None, known: set[
     grouper = Grouper(force=hook)
     if start is not None:
         context = list(read_docs(db, start - WINDOW - DAY, start))
-        story_of = {r: s or f"alone:{r}" for r, s in db.execute(
-            "SELECT s.rowid, s.story FROM story_articles s WHERE s.rowid IN (%s)" % ",".join(
-                str(d.rowid) for d in context))} if context else {}
+        listed = _ints(d.rowid for d in context)
+        story_of: dict[int, str | None] = {r: s or f"alone:{r}" for r, s in db.execute(
+            f"SELECT s.rowid, s.story FROM story_articles s WHERE s.rowid IN ({listed})")}
         for rowid, shown in db.execute(
                 "SELECT s.rowid, a.rowid FROM story_articles s JOIN articles a ON a.id = s.edition_of "
-                "WHERE s.edition_of IS NOT NULL AND s.rowid IN (%s)" % ",".join(str(d.rowid) for d in context)):
+                f"WHERE s.edition_of IS NOT NULL AND s.rowid IN ({listed})"):
             entry = next((d for d in context if d.rowid == shown), None)
             if entry:
                 hook.primary[rowid] = entry
@@ -125,6 +130,7 @@ def recompute(db: sqlite3.Connection) -> Outcome:
         tables.ensure(db)
         tables.clear(db)
         outcome = _run(db, None, None, set())
+        coverage.build_map(db)
         tables.mark_current(db)
         db.execute("COMMIT")
     except BaseException:
@@ -157,11 +163,14 @@ def update(db: sqlite3.Connection) -> Outcome | None:
             db.execute("COMMIT")
             return None
         gone_times = [p for (p,) in db.execute(
-            "SELECT st.first FROM story_articles s JOIN stories st ON st.id = s.story WHERE s.rowid IN (%s)"
-            % ",".join(map(str, gone)))] if gone else []
+            "SELECT st.first FROM story_articles s JOIN stories st ON st.id = s.story "
+            f"WHERE s.rowid IN ({_ints(gone)})")]
         times = new + gone_times
         if gone and not times:  # only lone articles went: drop their rows
+            ids = [i for (i,) in db.execute(f"SELECT id FROM story_articles WHERE rowid IN ({_ints(gone)})")]
+            related.forget(db, ids)
             db.executemany("DELETE FROM story_articles WHERE rowid = ?", [(r,) for r in gone])
+            coverage.build_map(db)
             db.execute("COMMIT")
             return None
         start = min(times) // DAY * DAY
@@ -172,6 +181,7 @@ def update(db: sqlite3.Connection) -> Outcome | None:
         kept = {g[0] for g in outcome.groups}
         db.executemany("DELETE FROM stories WHERE id = ? AND id NOT IN (SELECT story FROM story_articles "
                        "WHERE story IS NOT NULL)", [(s,) for s in old - kept])
+        coverage.build_map(db)
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
@@ -196,8 +206,7 @@ def _clear_range(db: sqlite3.Connection, start: int, end: int, gone: list[int]) 
     rows = db.execute(
         "SELECT s.rowid, s.id, s.story FROM story_articles s JOIN articles a ON a.rowid = s.rowid "
         "WHERE a.published >= ? AND a.published < ?", (start, end)).fetchall()
-    rows += db.execute("SELECT rowid, id, story FROM story_articles WHERE rowid IN (%s)"
-                       % ",".join(map(str, gone))).fetchall() if gone else []
+    rows += db.execute(f"SELECT rowid, id, story FROM story_articles WHERE rowid IN ({_ints(gone)})").fetchall()
     db.executemany("DELETE FROM story_articles WHERE rowid = ?", [(r,) for r, _, _ in rows])
     stories = {s for _, _, s in rows if s}
     related.forget(db, stories | {i for _, i, _ in rows})

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from newsreader.store.tokens import normalise
 
 LEAD_CHARS = 200
+PROFILE_CHARS = 1000  # the text a related-stories profile is read from
+PROFILE_COMMON = 0.2  # share of the window's docs above which a feature is too common to profile
 TITLE_WEIGHT = 3.0  # a title bigram counts as much as three lead bigrams
 BOILER_SPAN = 24  # features at the start of a lead (end of a title) where an outlet's boilerplate sits
 MIN_DF = 2  # features in fewer docs of the window are left out
@@ -95,7 +97,9 @@ class Doc:
     script: str = ""  # detected script of the article (simplified, traditional, ...)
     url: str = ""
     text: str = ""  # title and lead as written, for telling editions and copies
+    salient: dict[str, int] = field(default_factory=dict)  # title bigrams and those the body repeats
     vector: dict[str, float] = field(default_factory=dict)  # set by :func:`weigh`
+    profile: dict[str, float] = field(default_factory=dict)  # salient, weighted: for related stories
 
     @property
     def day(self) -> int:
@@ -105,12 +109,16 @@ class Doc:
 
 def make_doc(rowid: int, id_: str, outlet: str, published: int, title: str, lead: str,
              script: str = "", url: str = "") -> Doc:
-    """A :class:`Doc` from an article's title and the start of its summary and body."""
+    """A :class:`Doc` from an article's title and the start of its summary and body (``lead``,
+    up to ``PROFILE_CHARS``: the first ``LEAD_CHARS`` group it, all of it profiles it)."""
     folded_title = strip_title(fold(title))
-    folded_lead = strip_boilerplate(fold(lead[:LEAD_CHARS * 2]))
-    folded_lead = " ".join(folded_lead.split())[:LEAD_CHARS]
-    return Doc(rowid, id_, outlet, published, title, tokens(folded_title), tokens(folded_lead),
-               script, url, title + "\n" + lead[:LEAD_CHARS])
+    folded_body = " ".join(strip_boilerplate(fold(lead[:PROFILE_CHARS])).split())
+    title_tokens = tokens(folded_title)
+    counts = Counter(tokens(folded_body))
+    counts.update(title_tokens)
+    salient = {t: n for t, n in counts.items() if n >= 2}  # words recur; bigrams across words rarely do
+    return Doc(rowid, id_, outlet, published, title, title_tokens, tokens(folded_body[:LEAD_CHARS]),
+               script, url, title + "\n" + lead[:LEAD_CHARS], salient)
 
 
 def outlet_boilerplate(docs: Sequence[Doc], share: float = 0.5, minimum: int = 8) -> dict[str, set[str]]:
@@ -162,6 +170,16 @@ def weigh(doc: Doc, df: Counter[str], total: int, drop: set[str] | frozenset[str
         for token in vector:
             vector[token] /= norm
     return vector
+
+
+def weigh_profile(doc: Doc, df: Counter[str], total: int) -> dict[str, float]:
+    """The doc's salient features (recurring in title and body) as a unit vector: weighted by how
+    often it recurs, features in more than ``PROFILE_COMMON`` of a large window left out. (No IDF
+    reward for rarity: a feature only this doc has cannot relate it to anything.)"""
+    cut = PROFILE_COMMON * total if total >= 20 else total + 1
+    vector = {t: 1.0 + math.log(n) for t, n in doc.salient.items() if df.get(t, 0) <= cut}
+    norm = math.sqrt(sum(w * w for w in vector.values()))
+    return {t: w / norm for t, w in vector.items()} if norm else vector
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:

@@ -13,9 +13,9 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 
-KEYS = 16
+KEYS = 24
 DAYS = 30
-THRESHOLD = 0.25
+THRESHOLD = 0.35
 LIMIT = 5
 
 Profile = dict[str, float]

@@ -7,12 +7,12 @@ import zlib
 from collections.abc import Iterator
 
 from newsreader.store.prepare import TIES
-from newsreader.stories.features import LEAD_CHARS, Doc, make_doc
+from newsreader.stories.features import PROFILE_CHARS, Doc, make_doc
 
 _COLUMNS = "a.rowid, a.id, a.outlet, a.published, a.title, a.summary, b.text, a.script, a.url"
 
 
-def lead_text(summary: str, text_blob: bytes, chars: int = LEAD_CHARS * 3) -> str:
+def lead_text(summary: str, text_blob: bytes, chars: int = PROFILE_CHARS) -> str:
     """The summary and the start of the body (only as much of the body as is needed is inflated)."""
     try:
         head = zlib.decompressobj().decompress(text_blob, chars * 4).decode("utf-8", "ignore")

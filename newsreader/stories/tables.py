@@ -40,6 +40,13 @@ CREATE TABLE IF NOT EXISTS story_keys (
     keys TEXT NOT NULL           -- its profile: features, heaviest first, space-separated
 );
 CREATE INDEX IF NOT EXISTS story_keys_first ON story_keys (first);
+CREATE TABLE IF NOT EXISTS coverage_map (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    rowids BLOB NOT NULL,        -- int64 rowids of shown dated articles, ascending
+    codes BLOB NOT NULL,         -- uint16 outlet code of each
+    published BLOB NOT NULL,     -- int64 publication time of each
+    outlets TEXT NOT NULL        -- outlet keys by code, space-separated
+);
 CREATE TABLE IF NOT EXISTS story_related (
     story TEXT NOT NULL,
     related TEXT NOT NULL,
@@ -48,7 +55,7 @@ CREATE TABLE IF NOT EXISTS story_related (
 ) WITHOUT ROWID;
 """
 
-TABLES = ("story_articles", "stories", "story_keys", "story_related")
+TABLES = ("story_articles", "stories", "story_keys", "story_related", "coverage_map")
 
 
 def ensure(db: sqlite3.Connection) -> None:

@@ -1,0 +1,285 @@
+"""Stories, editions, related stories and coverage (issue 12), on small archives made here."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import opencc
+import pytest
+from conftest import SEEDS, run_cli, write_post
+
+from newsreader.store.library import Library
+from newsreader.stories import cluster, editions, tables
+
+TYPHOON = [
+    "台风“海鸥”今天凌晨在广东湛江沿海登陆，登陆时中心附近最大风力十四级，当地已转移安置群众三万余人。",
+    "广东省气象台表示，受台风影响，粤西地区未来两天将有大暴雨，局部特大暴雨，请市民减少外出。",
+    "湛江市政府宣布全市停工停课，机场取消全部航班，高铁部分班次停运，多处道路因积水封闭。",
+    "应急管理部已派出工作组赶赴灾区，指导抢险救灾工作，目前尚无人员伤亡报告。",
+]
+EARTHQUAKE = [
+    "日本气象厅说，北海道东部海域今天上午发生里氏六点八级地震，震源深度约五十公里，暂无海啸风险。",
+    "根室市和钏路市有明显震感，部分地区停电，新干线和地方铁路一度暂停运行进行安全检查。",
+    "日本政府已在首相官邸设立情报联络室，收集灾情信息，目前有三人轻伤送医。",
+]
+
+
+def paragraphs(lines: list[str]) -> str:
+    return "</p><p>".join(lines)
+
+
+def convert(config: str, text: str) -> str:
+    return opencc.OpenCC(config).convert(text)
+
+
+def library_for(folder: Path) -> Library:
+    library = Library(warn=lambda m: None)
+    library.index([str(folder)])
+    return library
+
+
+def ids_by_title(library: Library) -> dict[str, str]:
+    return {title: id_ for id_, title in library.db.execute("SELECT id, title FROM articles")}
+
+
+# -- stories -------------------------------------------------------------------------------------
+
+
+def typhoon_archive(folder: Path) -> None:
+    """Three outlets report a typhoon, in both scripts; another event the same day; one more outlet
+    on the next day."""
+    write_post(folder, "https://www.rfi.fr/cn/中国/20230901-台风海鸥登陆湛江", "台风海鸥在广东湛江登陆 三万人转移",
+               "2023-09-01T02:10:00Z", paragraphs(TYPHOON))
+    write_post(folder, "https://www.cna.com.tw/news/acn/202309010001.aspx", "颱風海鷗登陸廣東湛江 停工停課航班取消",
+               "2023-09-01T03:00:00Z", paragraphs([convert("s2twp", TYPHOON[0]), convert("s2twp", TYPHOON[2]),
+                                                   convert("s2twp", TYPHOON[1])]))
+    write_post(folder, "https://www.zaobao.com/realtime/china/story20230901-1", "台风海鸥登陆湛江 粤西将有特大暴雨",
+               "2023-09-01T04:30:00Z", paragraphs([TYPHOON[1], TYPHOON[0], TYPHOON[3]]))
+    write_post(folder, "https://www.zaobao.com/realtime/world/story20230901-2", "北海道东部海域发生6.8级地震",
+               "2023-09-01T05:00:00Z", paragraphs(EARTHQUAKE))
+    write_post(folder, "https://www.dw.com/zh/日本北海道地震/a-1", "日本北海道外海6.8级强震 三人轻伤",
+               "2023-09-01T06:00:00Z", paragraphs([EARTHQUAKE[0], EARTHQUAKE[2]]))
+
+
+def test_one_event_across_outlets_and_scripts_is_one_story(tmp_path: Path) -> None:
+    typhoon_archive(tmp_path / "a")
+    library = library_for(tmp_path / "a")
+    titles = ids_by_title(library)
+    typhoon = {library.story_of(titles[t]) for t in titles if "海鸥" in t or "海鷗" in t}
+    quake = {library.story_of(titles[t]) for t in titles if "地震" in t or "强震" in t}
+    assert len(typhoon) == 1 and None not in typhoon
+    assert len(quake) == 1 and None not in quake
+    assert typhoon != quake
+    found = library.stories()
+    assert {len(s.members) for s in found} == {3, 2}
+    story_id = typhoon.pop()
+    assert story_id == titles["台风海鸥在广东湛江登陆 三万人转移"]  # the id of its earliest article
+
+
+def test_stories_and_story_json_follow_the_contract(tmp_path: Path) -> None:
+    typhoon_archive(tmp_path / "a")
+    assert run_cli("index", str(tmp_path / "a")).returncode == 0
+    listed = json.loads(run_cli("stories", "--json").stdout)
+    assert [set(s) for s in listed] == [{"id", "title", "first", "last", "articles", "outlets", "members"}] * 2
+    assert listed[0]["last"] >= listed[1]["last"]  # newest first
+    typhoon = next(s for s in listed if s["articles"] == 3)
+    assert set(typhoon["outlets"]) == {"rfi", "cna", "zaobao"}
+    assert typhoon["first"] == "2023-09-01T02:10:00Z" and typhoon["last"] == "2023-09-01T04:30:00Z"
+    assert run_cli("stories", "--json", "--min-outlets", "4").stdout.strip() == "[]"
+    assert run_cli("stories", "--json", "--outlet", "dw").stdout.count('"id"') == 1
+    # any member's id (or a prefix of it) finds the story
+    shown = json.loads(run_cli("story", typhoon["members"][-1][:8], "--json").stdout)
+    assert shown["id"] == typhoon["id"]
+    assert [a["id"] for a in shown["articles"]] == typhoon["members"]  # oldest first
+    assert {"id", "outlet", "outlet_name", "title", "published", "url", "read", "starred"} <= set(shown["articles"][0])
+    assert all("members" not in r for r in shown["related"])
+    items = json.loads(run_cli("list", "--json").stdout)
+    assert all({"story", "editions"} <= set(i) for i in items)
+    assert sum(i["story"] == typhoon["id"] for i in items) == 3
+    text = run_cli("story", typhoon["id"], "--script", "t").stdout
+    assert "颱風海鷗登陸廣東湛江" in text and "颱風海鷗在廣東湛江登陸" in text
+
+
+def test_template_series_of_two_days_is_never_one_story(tmp_path: Path) -> None:
+    folder = tmp_path / "a"
+    for day in range(1, 6):
+        write_post(folder, f"https://cn.nytimes.com/briefing/2023090{day}/", f"简报：台风海鸥登陆湛江；北海道发生地震（9月{day}日）",
+                   f"2023-09-0{day}T01:00:00Z", paragraphs(TYPHOON[:2] + EARTHQUAKE[:1]))
+        write_post(folder, f"https://cn.reuters.com/article/cny-fix-{day}", f"路透测算的人民币中间价料开在6.47{day}元附近 较上日升{day}1点",
+                   f"2023-09-0{day}T01:30:00Z", "路透北京9月{day}日 - 路透根据中国外汇交易中心数据测算，今日人民币兑美元中间价料开在附近。")
+    library = library_for(folder)
+    rows = library.db.execute("SELECT s.story, a.outlet, a.published FROM story_articles s "
+                              "JOIN articles a ON a.rowid = s.rowid").fetchall()
+    days: dict[tuple[str, str], set[int]] = {}
+    for story, outlet, published in rows:
+        if story:
+            days.setdefault((story, outlet), set()).add(published // 86400)
+    assert all(len(d) == 1 for d in days.values()), days
+
+
+def test_no_story_spans_more_than_its_cap_or_holds_too_many(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "a"
+    outlets = ["www.rfi.fr/cn", "www.cna.com.tw/news", "www.zaobao.com/realtime", "www.dw.com/zh", "www.voachinese.com/a"]
+    for day in range(1, 11):
+        for n, host in enumerate(outlets):
+            write_post(folder, f"https://{host}/typhoon-{day}-{n}", f"台风海鸥登陆湛江 三万人转移 第{day}天",
+                       f"2023-09-{day:02d}T0{n}:00:00Z", paragraphs(TYPHOON))
+    monkeypatch.setattr(cluster, "MAX_ARTICLES", 12)
+    library = library_for(folder)
+    for story in library.stories(min_outlets=1):
+        assert story.last - story.first <= cluster.SPAN
+        assert story.articles <= 12
+
+
+# -- editions ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("config", ["s2t", "s2tw", "s2hk", "s2twp"])
+def test_an_outlets_two_scripts_are_one_entry(tmp_path: Path, config: str) -> None:
+    folder = tmp_path / "a"
+    title = "台风海鸥在广东湛江登陆 软件与信息系统受影响"
+    body = TYPHOON + ["当地网络运营商说，部分地区的移动网络和计算机信息系统一度中断，正在抢修。"]
+    write_post(folder, "https://www.rfi.fr/cn/中国/20230901-台风", title, "2023-09-01T02:10:00Z", paragraphs(body))
+    write_post(folder, "https://www.rfi.fr/tw/中國/20230901-颱風", convert(config, title), "2023-09-01T02:12:00Z",
+               paragraphs([convert(config, p) for p in body]))
+    # a wire copy by another outlet: the same text, never an edition
+    write_post(folder, "https://www.zaobao.com/realtime/china/story20230901-1", title, "2023-09-01T03:00:00Z",
+               paragraphs(body))
+    library = library_for(folder)
+    listed = library.listings()
+    assert len(listed) == 2  # the RFI editions are one entry
+    notes = library.annotations([item.id for item in listed])
+    rfi = next(i for i in listed if i.outlet == "rfi")
+    assert rfi.title == title  # the first one indexed, in its own script
+    assert [e["script"] for e in notes[rfi.id]["editions"]] == ["traditional"]
+    hidden = notes[rfi.id]["editions"][0]["id"]
+    assert library.article(hidden).listing.url.startswith("https://www.rfi.fr/tw/")  # still reachable by id
+    zaobao = next(i for i in listed if i.outlet == "zaobao")
+    assert notes[zaobao.id]["editions"] == []
+    story, members, _ = library.story(rfi.id)
+    assert [m.listing.outlet for m in members] == ["rfi", "zaobao"]
+    assert all(m.same_text for m in members)  # marked as the same text
+    assert library.story_of(hidden) == story.id
+    assert [h.listing.outlet for h in library.search("湛江")] == ["zaobao", "rfi"]
+
+
+def test_dw_editions_by_content_and_not_across_days(tmp_path: Path) -> None:
+    folder = tmp_path / "a"
+    write_post(folder, "https://www.dw.com/zh/北海道地震/a-100", "日本北海道外海6.8级强震 三人轻伤",
+               "2023-09-01T06:00:00Z", paragraphs(EARTHQUAKE))
+    write_post(folder, "https://www.dw.com/zh-hant/北海道地震/a-101", convert("s2tw", "日本北海道外海6.8级强震 三人轻伤"),
+               "2023-09-01T06:05:00Z", paragraphs([convert("s2tw", p) for p in EARTHQUAKE]))
+    # the same template on another day, in the other script: not an edition
+    write_post(folder, "https://www.dw.com/zh-hant/北海道地震/a-102", convert("s2tw", "日本北海道外海6.8级强震 三人轻伤"),
+               "2023-09-05T06:05:00Z", paragraphs([convert("s2tw", p) for p in EARTHQUAKE[1:]] + ["另一天的消息。"]))
+    library = library_for(folder)
+    assert len(library.listings()) == 2
+    assert editions.is_edition("dw", "simplified", "", 0, "今天天气很好，我们去公园散步吧，然后吃饭",
+                               "dw", "simplified", "", 0, "今天天气很好，我们去公园散步吧，然后吃饭") is False
+
+
+def test_editions_fold_taiwan_vocabulary() -> None:
+    text = "当地网络运营商说，部分地区的移动网络和计算机信息系统一度中断，软件正在升级。" * 2
+    twp = convert("s2twp", text)
+    assert twp != convert("s2t", text)  # the vocabulary changed, not only the characters
+    assert editions.overlap(editions.bigrams(text), editions.bigrams(twp)) >= editions.SAME
+
+
+# -- related stories on the seeds -------------------------------------------------------------------
+
+
+def test_seeds_san_francisco_meeting_related_and_peru_apart(tmp_path: Path) -> None:
+    library = library_for(SEEDS)
+    rows = library.db.execute("SELECT id, published FROM articles ORDER BY published").fetchall()
+    peru = rows[-1][0]
+    meeting = [r[0] for r in rows[:-1]]
+    assert len(meeting) == 4
+    peru_story = library.story_of(peru) or peru
+    for article_id in meeting:
+        story, _, related = library.story(article_id)
+        assert peru not in story.members and story.id != peru_story
+        others = {library.story_of(o) or o for o in meeting} - {story.id}
+        linked = {r.id for r in related}
+        assert others <= linked, (article_id, others - linked)
+        assert len(related) <= 5
+
+
+# -- the tables: versions, recompute, incremental --------------------------------------------------
+
+
+def test_a_new_algorithm_version_recomputes_without_reparsing(tmp_path: Path) -> None:
+    typhoon_archive(tmp_path / "a")
+    library = library_for(tmp_path / "a")
+    before = {r[0]: r[1] for r in library.db.execute("SELECT id, story FROM story_articles")}
+    member = next(i for i, s in before.items() if s and s != i)
+    library.db.execute("UPDATE meta SET value = 'stories-0' WHERE key = 'stories'")
+    library.db.execute("DELETE FROM stories")
+    library.db.execute("UPDATE story_articles SET story = NULL")
+    assert not tables.current(library.db)
+    assert library.ensure_indexed() is None  # nothing to index: no file parsed again
+    assert tables.current(library.db)
+    after = {r[0]: r[1] for r in library.db.execute("SELECT id, story FROM story_articles")}
+    assert after == before
+    assert library.story(member)[0].id == before[member]  # a kept id still finds its story
+
+
+def test_a_new_day_joins_the_stories_already_there(tmp_path: Path) -> None:
+    folder = tmp_path / "a"
+    typhoon_archive(folder)
+    library = library_for(folder)
+    first = library.story_of(ids_by_title(library)["台风海鸥在广东湛江登陆 三万人转移"])
+    write_post(folder, "https://www.voachinese.com/a/typhoon-2023/1.html", "台风海鸥登陆湛江后减弱 应急部派工作组",
+               "2023-09-02T01:00:00Z", paragraphs([TYPHOON[3], TYPHOON[0]]))
+    library.index()
+    late = ids_by_title(library)["台风海鸥登陆湛江后减弱 应急部派工作组"]
+    assert library.story_of(late) == first
+    assert library.stories()[0].articles == 4
+
+
+# -- coverage ----------------------------------------------------------------------------------------
+
+
+def test_coverage_counts_per_outlet_and_bucket(tmp_path: Path) -> None:
+    typhoon_archive(tmp_path / "a")
+    write_post(tmp_path / "a", "https://www.rfi.fr/cn/中国/20230910-湛江", "湛江灾后重建 台风过后一周",
+               "2023-09-10T23:30:00Z", paragraphs(TYPHOON[2:]))
+    assert run_cli("index", str(tmp_path / "a")).returncode == 0
+    data = json.loads(run_cli("coverage", "湛江", "--json").stdout)
+    assert set(data) == {"query", "by", "total", "outlets"}
+    assert data["by"] == "day" and data["total"] == 4
+    assert data["outlets"]["rfi"] == {"2023-09-01": 1, "2023-09-10": 1}
+    tokyo = json.loads(run_cli("coverage", "湛江", "--json", env={"TZ": "Asia/Tokyo"}).stdout)
+    assert tokyo["outlets"]["rfi"] == {"2023-09-01": 1, "2023-09-11": 1}  # local days, TZ honoured
+    weeks = json.loads(run_cli("coverage", "湛江", "--json", "--by", "week").stdout)
+    assert weeks["outlets"]["rfi"] == {"2023-W35": 1, "2023-W36": 1}
+    months = json.loads(run_cli("coverage", "湛江", "--by", "month", "--json").stdout)
+    assert months["outlets"]["zaobao"] == {"2023-09": 1}
+    piped = run_cli("coverage", "湛江").stdout.splitlines()
+    assert piped[0] == "outlet\tbucket\tcount" and "rfi\t2023-09-10\t1" in piped
+    assert run_cli("coverage", "没有这个词").returncode == 1
+
+
+def test_coverage_chart_has_one_row_per_outlet() -> None:
+    from newsreader.cli.story_commands import chart
+
+    data = {"query": "x", "by": "day", "total": 4,
+            "outlets": {"rfi": {"2023-09-01": 3, "2023-09-03": 1}, "cna": {"2023-09-02": 1}}}
+    lines = chart(data, 80).splitlines()
+    assert len(lines) == 3
+    rfi_bar = lines[1][len("rfi  "):len("rfi  ") + 3]
+    cna_bar = lines[2][len("rfi  "):len("rfi  ") + 3]
+    assert rfi_bar[0] == "█" and rfi_bar[1] == " " and rfi_bar[2] != " "
+    assert cna_bar[0] == " " and cna_bar[1] != " " and cna_bar[2] == " "
+    assert not any("\x1b" in line for line in lines)
+
+
+def test_story_tables_never_import_textual() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, newsreader.stories.compute, newsreader.stories.queries, newsreader.stories.coverage, "
+            "newsreader.cli.story_commands; print('textual' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ))
+    assert out.stdout.strip() == "False"
