@@ -29,13 +29,15 @@ _CONTROL = re.compile(
 # invisible format characters that can disguise or reorder text (zero-width space, word
 # joiner and invisible operators, deprecated format controls, interlinear annotation,
 # Mongolian vowel separator, Unicode tag characters) and unpaired surrogates.
-# Zero-width (non-)joiners stay: emoji sequences and several scripts need them.
+# Zero-width (non-)joiners stay: emoji sequences and several scripts need them. So do the
+# media placeholder markers (private use, inert on a terminal): only renderers put them in
+# text, and :func:`clean` removes them from anything read from an archive.
 _UNPRINTABLE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u206f"
-    "\ue000\ue001\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+    "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
 )
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_LINE_SEPARATORS = re.compile("\r\n?|[\u2028\u2029\x85]")
+_LINE_SEPARATORS = re.compile("\r\n?|[\u2028\u2029]")
 _ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
@@ -72,17 +74,6 @@ def printable(text: str) -> str:
 def printable_line(text: str) -> str:
     """Like :func:`printable`, on one line: line breaks and tabs become spaces."""
     return printable(text).replace("\n", " ").replace("\t", " ")
-
-
-def printable_data(value: object) -> object:
-    """A JSON-able value with every string in it (keys too) made :func:`printable`."""
-    if isinstance(value, str):
-        return printable(value)
-    if isinstance(value, dict):
-        return {printable(k) if isinstance(k, str) else k: printable_data(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [printable_data(v) for v in value]
-    return value
 
 
 def safe_url(url: str) -> str:

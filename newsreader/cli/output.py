@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from newsreader import cjk, paths, render, script
 from newsreader.model import View
-from newsreader.safetext import clean, openable_url
+from newsreader.safetext import openable_url, printable, printable_line
 from newsreader.store.records import Detail, Listing, iso
 
 
@@ -43,9 +43,9 @@ def width() -> int:
 
 
 def shown(text: str) -> str:
-    """Any text about to reach a terminal: control characters removed (paths, messages),
-    a path's undecodable bytes shown as ``\\xb0``."""
-    return clean(paths.display(text)).replace("\n", " ")
+    """Any text about to reach a terminal on one line (paths, titles, messages): made
+    :func:`~newsreader.safetext.printable`, a path's undecodable bytes shown as ``\\xb0``."""
+    return printable_line(paths.display(text))
 
 
 def local_time(moment: datetime | None, with_zone: bool = True) -> str:
@@ -76,11 +76,12 @@ def configure_streams(json_out: bool) -> None:
 
 def _json_safe(obj: Any) -> Any:
     """Every string of ``obj`` as it may leave the program: a path's undecodable bytes shown
-    as ``\\xb0`` (JSON cannot carry bytes), nothing that is not Unicode text."""
+    as ``\\xb0`` (JSON cannot carry bytes), nothing that is not Unicode text, no control, bidi
+    or invisible format character (safetext.printable)."""
     if isinstance(obj, str):
-        return paths.display(obj) if not obj.isprintable() else obj
+        return printable(paths.display(obj)) if not obj.isprintable() else obj
     if isinstance(obj, dict):
-        return {key: _json_safe(value) for key, value in obj.items()}
+        return {_json_safe(key): _json_safe(value) for key, value in obj.items()}
     if isinstance(obj, list | tuple):
         return [_json_safe(value) for value in obj]
     return obj
@@ -112,7 +113,7 @@ def listing_table(items: Iterable[Listing], view: View, variant: str, stream: IO
             title = cjk.truncate(title, room)
         tint = colour(stream)
         line = (f"{paint(item.id[:10], '33', tint)}  {paint(day, '2', tint)}  "
-                f"{paint(cjk.pad(item.outlet, outlet_width), '36', tint)}  {mark}{shown(title)}")
+                f"{paint(cjk.pad(shown(item.outlet), outlet_width), '36', tint)}  {mark}{shown(title)}")
         stream.write(line.rstrip() + "\n")
 
 
@@ -195,8 +196,8 @@ def article_text(detail: Detail, view: View, variant: str, wrap_width: int | Non
 
 
 def shown_line(line: str) -> str:
-    """One output line, control characters removed (tabs kept)."""
-    return clean(line)
+    """Output text that may span lines (an article): made printable (safetext), tabs kept."""
+    return printable(line)
 
 
 def progress_bar(label: str):

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from newsreader import outlets
 from newsreader.model import Link, Media, View
+from newsreader.safetext import printable, printable_line
 
 
 def utc(epoch: int | None) -> datetime | None:
@@ -46,9 +47,12 @@ class Listing:
 
     @classmethod
     def from_row(cls, row: sqlite3.Row | tuple) -> Listing:
-        """From a row of :data:`LISTING_COLUMNS`."""
+        """From a row of :data:`LISTING_COLUMNS`. Text is made printable (safetext) here, as
+        it leaves the cache for any front end — a cache written by an older version included;
+        ``source`` stays the path it is (the exits show it printable)."""
         rowid, id_, outlet, title, published, url, source, read, starred = row[:9]
-        return cls(rowid, id_, outlet, title, utc(published), url, source, bool(read), bool(starred))
+        return cls(rowid, id_, outlet, printable_line(title), utc(published), printable_line(url), source,
+                   bool(read), bool(starred))
 
     def outlet_name(self, view: View = View.ORIGINAL) -> str:
         """The outlet's display name in a script."""
@@ -91,14 +95,23 @@ class Detail:
         """From ``summary, author, category, keywords, script, format, body, text, media, links``."""
         summary, author, category, keywords, script, fmt, body, text, media, links = row
         return cls(
-            listing=listing, summary=summary, author=author, category=category,
-            keywords=_json_list(keywords), script=script, format=fmt,
-            body_html=zlib.decompress(body).decode("utf-8"),
-            text=zlib.decompress(text).decode("utf-8"),
-            media=[Media(**m) for m in _json_list(media) if isinstance(m, dict)],
-            links=[Link(**link) for link in _json_list(links) if isinstance(link, dict)],
+            listing=listing, summary=printable(summary), author=printable_line(author),
+            category=printable_line(category),
+            keywords=[printable_line(k) for k in _json_list(keywords) if isinstance(k, str)],
+            script=script, format=fmt,
+            body_html=printable(zlib.decompress(body).decode("utf-8")),
+            text=printable(zlib.decompress(text).decode("utf-8")),
+            media=[_printable_medium(Media(**m)) for m in _json_list(media) if isinstance(m, dict)],
+            links=[Link(printable_line(link.text), printable_line(link.url))
+                   for link in (Link(**v) for v in _json_list(links) if isinstance(v, dict))],
             sources=sources,
         )
+
+
+def _printable_medium(medium: Media) -> Media:
+    return replace(medium, url=printable_line(medium.url), caption=printable_line(medium.caption),
+                   poster=printable_line(medium.poster) if medium.poster else medium.poster,
+                   hls_url=printable_line(medium.hls_url) if medium.hls_url else medium.hls_url)
 
 
 def _json_list(value: str) -> list:

@@ -12,6 +12,7 @@ import zlib
 from dataclasses import dataclass
 
 from newsreader import script
+from newsreader.safetext import printable_line
 from newsreader.sources.htmlclean import PLACEHOLDER
 from newsreader.store import tokens
 from newsreader.store.prepare import MAX_SEARCHED_CHARS
@@ -99,7 +100,8 @@ def snippet(text: str, query: str, width: int = 60) -> str:
     end = min(len(window), start + width)
     more_before = start > 0 or begin > 0
     more_after = end < len(window) or not at_end
-    return ("…" if more_before else "") + window[start:end] + ("…" if more_after else "")
+    cut = ("…" if more_before else "") + window[start:end] + ("…" if more_after else "")
+    return printable_line(cut)
 
 
 def _body_start(compressed: bytes) -> str:

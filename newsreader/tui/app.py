@@ -12,6 +12,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -21,6 +22,7 @@ from newsreader import script
 from newsreader.config import Settings
 from newsreader.model import View
 from newsreader.opener import OpenError, open_url
+from newsreader.safetext import printable
 from newsreader.store.library import Library, NotFound
 from newsreader.store.records import Detail, Listing
 from newsreader.store.search import Hit
@@ -69,6 +71,12 @@ class NewsReaderApp(App[None]):
         self.total: int | None = None
         self.restored = False
         self._unsaved: set[str] = set()  # reasons a write was not saved, each told once
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification made printable (safetext): messages carry URLs, paths, errors."""
+        super().notify(printable(message), title=printable(title), severity=severity, timeout=timeout,
+                       markup=markup)
 
     # -- layout --------------------------------------------------------------------------
 
