@@ -47,9 +47,9 @@ def hostile_archive(tmp_path: Path) -> Path:
     root.mkdir()
     name = f"item\u202e\u061c\x85{chr(0x9b)}txt.\u200btxt"
     title = f"标题\u061c\u200b隔\u2066离\u2069\U000e0041尾{HOSTILE}"
-    body = (f"<p>正文\u061c\u200b\u2067一段\u2069 台湾 \u2028 第二\x85行</p>"
-            f'<p><a href="https://example.com/\u200bx">链\u061c接</a></p>'
-            f'<figure><img src="https://example.com/i.jpg"><figcaption>图\u200b说\u061c</figcaption></figure>')
+    body = ("<p>正文\u061c\u200b\u2067一段\u2069 台湾 \u2028 第二\x85行</p>"
+            '<p><a href="https://example.com/\u200bx">链\u061c接</a></p>'
+            '<figure><img src="https://example.com/i.jpg"><figcaption>图\u200b说\u061c</figcaption></figure>')
     (root / name).write_text(f"<!--1698786902000-->\n[{title}](https://example.com/p)\n------\n{body}",
                              encoding="utf-8")
     return root
@@ -88,7 +88,7 @@ def test_no_exit_of_the_cli_lets_them_through(hostile_archive: Path):
                                         ensure_ascii=False), where)
     data = json.loads(outputs["show json"])
     assert data["title"].startswith("标题隔离尾") and "正文一段" in data["body"]
-    assert data["source"].endswith("item[txt.txt") or "item" in data["source"]
+    assert "item" in data["source"] and "txt.txt" in data["source"]
     assert data["media"][0]["caption"] == "图说"
     assert data["links"][0]["text"] == "链接"
 
