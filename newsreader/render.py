@@ -41,11 +41,12 @@ def media_label(number: int, media: list[Media]) -> str:
 # -- text from the article is escaped wherever it becomes Markdown ------------------------
 
 # Inline syntax anywhere in a line: escapes, code, emphasis, links, autolinks and HTML,
-# GFM tables and strikethrough, and ``&`` (``&amp;`` would be decoded as a reference).
-_INLINE_SPECIALS = re.compile(r"[\\`*_\[\]<>|~&]")
-# Block syntax where a line (or a run of text that may start one) begins: headings, list
+# GFM tables and strikethrough, ``&`` (``&amp;`` would be decoded as a reference), and ``#``
+# (a heading's text may end in ``#``s, which CommonMark takes for a closing sequence).
+_INLINE_SPECIALS = re.compile(r"[\\`*_\[\]<>|~&#]")
+# Block syntax where a line (or a run of text that may start one) begins: list
 # markers (``-``, ``+``, ``1.``, ``1)``), setext underlines and thematic breaks.
-_BLOCK_START = re.compile(r"^([ \t]*)(\d{1,9}(?=[.)](?:\s|$))|)([.)]|#|[-+=](?=[\s\-+=]|$))", re.MULTILINE)
+_BLOCK_START = re.compile(r"^([ \t]*)(\d{1,9}(?=[.)](?:\s|$))|)([.)]|[-+=](?=[\s\-+=]|$))", re.MULTILINE)
 
 
 def escape_markdown(text: str) -> str:

@@ -133,7 +133,7 @@ def test_text_split_by_tags_reads_back_as_itself(pieces: list[str]):
 
 
 def test_structure_the_parser_built_is_still_markup():
-    body = ('<h2>小标题 *星*</h2><p>一段 <strong>粗体 _x_</strong> 和 <em>斜体</em>，'
+    body = ('<h2>小标题 *星* #</h2><p>一段 <strong>粗体 _x_</strong> 和 <em>斜体</em>，'
             '<a href="https://example.com/a_(b)">链接 [1]</a>。</p>'
             '<blockquote><p>引用 # 号</p></blockquote><ul><li>条目 1. 一</li></ul>'
             '<p>\ue0001\ue001 图片说明 **不粗**</p><pre>第一行 **a**\n# 第二行</pre>'
@@ -149,7 +149,7 @@ def test_structure_the_parser_built_is_still_markup():
     links = [c.attrs["href"] for c in inline if c.type == "link_open"]
     assert links == ["https://example.com/a_%28b%29"]
     text = "".join(c.content for c in inline if c.type == "text")
-    for literal in ("小标题 *星*", "粗体 _x_", "链接 [1]", "引用 # 号", "条目 1. 一", "[Image 1]",
+    for literal in ("小标题 *星* #", "粗体 _x_", "链接 [1]", "引用 # 号", "条目 1. 一", "[Image 1]",
                     "图片说明 **不粗**", "第一行 **a**", "# 第二行", "行内a`b代码"):
         assert literal in text, literal
 

@@ -96,3 +96,12 @@ def test_only_the_searched_start_of_a_giant_body_is_inflated():
     start = _body_start(zlib.compress(body.encode()))
     assert SNIPPET_SCAN_CHARS <= len(start) < len(body) and body.startswith(start)
     assert _body_start(zlib.compress("短文".encode())) == "短文"
+
+
+def test_a_query_of_thousands_of_terms_costs_a_bounded_snippet():
+    giant = "拜登與習近平在舊金山會晤。" * 100_000
+    query = " ".join(f"词{n}" for n in range(3000))  # none in the body: a title hit
+    snippet(giant, "旧金山")
+    started = time.perf_counter()
+    assert snippet(giant, query).startswith("拜登與習近平")
+    assert time.perf_counter() - started < 2.0

@@ -44,6 +44,7 @@ SNIPPET_SCAN_CHARS = MAX_SEARCHED_CHARS + 10_000
 # this far (spellings OpenCC folds many-to-one: 髮 for 发).
 _SLOW_SCAN_CHARS = 65_536
 _CHUNK = 8_192
+SNIPPET_TERMS = 16  # a snippet looks for the first this many distinct terms of a query
 _TO_FULLWIDTH = {code - 0xFEE0: code for code in range(0xFF01, 0xFF5F)}
 
 
@@ -79,7 +80,7 @@ def snippet(text: str, query: str, width: int = 60) -> str:
     text = text[:SNIPPET_SCAN_CHARS]
     raw = -1
     needle = ""
-    for term in tokens.terms(query):
+    for term in list(dict.fromkeys(tokens.terms(query)))[:SNIPPET_TERMS]:
         needle = tokens.normalise(term).strip()
         if needle:
             raw = _raw_position(text, needle)
