@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 
 import html2text
+from selectolax.lexbor import LexborHTMLParser
 
 from newsreader.model import Link, Media
 from newsreader.safetext import openable_url
 from newsreader.sources.htmlclean import PLACEHOLDER
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 KIND_LABEL = {"image": "Image", "video": "Video", "audio": "Audio", "embed": "Embed"}
 
@@ -156,6 +159,26 @@ def markdown(body_html: str, media: list[Media], text: str = "") -> str:
     converted = _EMPTY_EMPHASIS.sub(lambda m: m.group(1) or m.group(2) or "", converted)
     converted = _bold_labels(converted, media)
     return _BLANKS.sub("\n\n", converted).strip() + "\n"
+
+
+_CODE_ELEMENTS = "code, pre, kbd, samp, tt"
+
+
+def code_lines(body_html: str, markdown: bool = False) -> list[str]:
+    """The lines of code in a body (``<code>``, ``<pre>`` …) that hold Han characters,
+    longest first: what a script conversion must leave alone (``markdown``: also each
+    line as :func:`escape_markdown` writes it)."""
+    if "<" not in body_html or not any(tag in body_html for tag in ("<code", "<pre", "<kbd", "<samp", "<tt")):
+        return []
+    lines: set[str] = set()
+    for node in LexborHTMLParser(body_html).css(_CODE_ELEMENTS):
+        for line in (node.text(deep=True) or "").splitlines():
+            line = line.strip()
+            if line and _HAN.search(line):
+                lines.add(line)
+                if markdown:
+                    lines.add(escape_markdown(line))
+    return sorted(lines, key=len, reverse=True)
 
 
 def plain(text: str, media: list[Media]) -> str:

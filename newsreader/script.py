@@ -7,6 +7,7 @@ pass titles and prose, never URLs (see :func:`convert_markdown` for bodies).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 import opencc
@@ -64,23 +65,30 @@ _URL = (r"(?:(?<![A-Za-z0-9])(?:https?|ftp)://[^\s/?#<>\"'（）「」『』【�
         r"(?:[/?#][^\s<>\"'（）「」『』【】《》〈〉，。、；！？]*)?")
 _PLAIN_KEEP = re.compile(_URL, re.IGNORECASE)
 # And in Markdown besides: link targets, autolinks, inline code spans.
-_MARKDOWN_KEEP = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|<(?:https?|mailto|ftp):[^>\s]*>|`[^`\n]+`|" + _URL,
-                            re.IGNORECASE)
+_MARKDOWN_URLS = r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|<(?:https?|mailto|ftp):[^>\s]*>|`[^`\n]+`|" + _URL
+_MARKDOWN_KEEP = re.compile(_MARKDOWN_URLS, re.IGNORECASE)
 # Fenced code blocks, and indented ones (every line of the block indented 4 spaces or a tab).
 _FENCE = re.compile(r"^(```|~~~)[^\n]*\n.*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
 _INDENTED = re.compile(r"(?:^(?: {4}|\t)[^\n]*(?:\n|$))+\Z", re.MULTILINE)
 
 
-def convert(text: str, view: View, variant: str = "plain") -> str:
+def convert(text: str, view: View, variant: str = "plain", keep: Sequence[str] = ()) -> str:
     """Plain text (a title, a caption, a body) as the reader asked to see it.
 
     Each paragraph's script is judged on its own, and text already in the asked-for
     script is left alone: converting traditional text "to traditional" again would turn
-    the 里 of 峇里島 into 裏. URLs never convert.
+    the 里 of 峇里島 into 裏. URLs never convert, nor any of the strings in ``keep``
+    (the lines of code of a body, say).
     """
     if view is View.ORIGINAL or not text:
         return text
-    return _convert_paragraphs(text, view, variant, _PLAIN_KEEP)
+    return _convert_paragraphs(text, view, variant, _keep_pattern(_URL, keep) if keep else _PLAIN_KEEP)
+
+
+def _keep_pattern(base: str, keep: Sequence[str]) -> re.Pattern[str]:
+    """``base`` or any of the literal strings ``keep``, longest first."""
+    literals = "|".join(re.escape(k) for k in sorted(set(keep), key=len, reverse=True) if k)
+    return re.compile(f"{literals}|{base}" if literals else base, re.IGNORECASE)
 
 
 def detect(text: str, sample: int = 500) -> Script:
@@ -107,34 +115,36 @@ def detect(text: str, sample: int = 500) -> Script:
     return Script.MIXED
 
 
-def convert_markdown(markdown: str, view: View, variant: str = "plain") -> str:
-    """Convert Markdown's text but never a URL, a link target or code (inline or a block)."""
+def convert_markdown(markdown: str, view: View, variant: str = "plain", keep: Sequence[str] = ()) -> str:
+    """Convert Markdown's text but never a URL, a link target or code (inline, a fenced or
+    indented block, or any of the strings in ``keep``: the lines of code of the body)."""
     if view is View.ORIGINAL or not markdown:
         return markdown
+    pattern = _keep_pattern(_MARKDOWN_URLS, keep) if keep else _MARKDOWN_KEEP
     pieces: list[str] = []
     last = 0
     for fence in _FENCE.finditer(markdown):
-        pieces.append(_convert_paragraphs(markdown[last:fence.start()], view, variant, _MARKDOWN_KEEP))
+        pieces.append(_convert_paragraphs(markdown[last:fence.start()], view, variant, pattern, True))
         pieces.append(fence.group(0))
         last = fence.end()
-    pieces.append(_convert_paragraphs(markdown[last:], view, variant, _MARKDOWN_KEEP))
+    pieces.append(_convert_paragraphs(markdown[last:], view, variant, pattern, True))
     return "".join(pieces)
 
 
 _PARAGRAPH_BREAK = re.compile(r"(\n[ \t]*\n)")
 
 
-def _convert_paragraphs(text: str, view: View, variant: str, keep: re.Pattern[str]) -> str:
+def _convert_paragraphs(text: str, view: View, variant: str, keep: re.Pattern[str], markdown: bool = False) -> str:
     parts = _PARAGRAPH_BREAK.split(text)
     for n in range(0, len(parts), 2):
-        parts[n] = _convert_paragraph(parts[n], view, variant, keep)
+        parts[n] = _convert_paragraph(parts[n], view, variant, keep, markdown)
     return "".join(parts)
 
 
-def _convert_paragraph(paragraph: str, view: View, variant: str, keep: re.Pattern[str]) -> str:
+def _convert_paragraph(paragraph: str, view: View, variant: str, keep: re.Pattern[str], markdown: bool) -> str:
     """One paragraph, its script judged on its own (a simplified caption in a traditional
     article still converts), what ``keep`` matches untouched."""
-    if not paragraph or (keep is _MARKDOWN_KEEP and _INDENTED.match(paragraph)):
+    if not paragraph or (markdown and _INDENTED.match(paragraph)):
         return paragraph
     text_only = keep.sub(" ", paragraph)
     written = detect(text_only)

@@ -167,8 +167,7 @@ def cmd_show(args: argparse.Namespace, library: Library, settings: Settings) -> 
         data = output.detail_json(detail, view, settings.traditional)
         output.write_json({**data, **library.annotations([detail.listing.id])[detail.listing.id]})
     elif args.format == "markdown":
-        data = output.detail_json(detail, view, settings.traditional)
-        sys.stdout.write(output.shown_line(output.markdown_head(data, detail.listing) + data["body"]))
+        sys.stdout.write(output.shown_line(output.article_markdown(detail, view, settings.traditional)))
     else:
         wrap = min(output.width(), 100) if output.is_terminal(sys.stdout) else None
         text = output.article_text(detail, view, settings.traditional, wrap)

@@ -130,7 +130,8 @@ def detail_json(detail: Detail, view: View, variant: str) -> dict:
         "category": conv(detail.category),
         "summary": conv(detail.summary),
         "keywords": [conv(k) for k in detail.keywords],
-        "body": script.convert_markdown(render.markdown(detail.body_html, detail.media, detail.text), view, variant),
+        "body": script.convert_markdown(render.markdown(detail.body_html, detail.media, detail.text), view, variant,
+                                        render.code_lines(detail.body_html, markdown=True)),
         "media": [{"kind": m.kind, "url": m.url, "caption": conv(m.caption),
                    **({"duration": m.duration} if m.duration is not None else {}),
                    **({"hls": m.hls_url} if m.hls_url else {})} for m in detail.media],
@@ -149,6 +150,45 @@ def markdown_head(data: dict, listing: Listing) -> str:
     head = f"# {render.escape_markdown(data['title'])}\n\n{render.escape_markdown(' · '.join(meta))}"
     url = openable_url(listing.url)
     return head + (f"\n\n<{url}>\n\n" if url else "\n\n")
+
+
+def _reference_label(detail: Detail, number: int, kind: str) -> str:
+    """``image``, ``video 1:24`` or ``link``: what a numbered reference is."""
+    if kind in ("video", "audio"):
+        duration = detail.media[number - 1].duration
+        if duration is not None:
+            return f"{kind} {render.duration_text(duration)}"
+    return kind
+
+
+def article_markdown(detail: Detail, view: View, variant: str) -> str:
+    """The article as Markdown: what the text format has (title, outlet, date, URL, summary,
+    body, numbered media and links with captions), every part in the asked-for script."""
+    data = detail_json(detail, view, variant)
+    esc = render.escape_markdown
+    out = [markdown_head(data, detail.listing).rstrip("\n"), ""]
+    if data["summary"]:
+        out += ["> " + esc(" ".join(data["summary"].split())), ""]
+    out.append(data["body"].strip())
+    refs = render.references(detail.media, detail.links)
+    if refs:
+        out += ["", "## Media and links", ""]
+        captions = [m["caption"] for m in data["media"]] + [link["text"] for link in data["links"]]
+        for (number, kind, url, _text), caption in zip(refs, captions, strict=True):
+            line = f"{number}. {_reference_label(detail, number, kind)}: {_markdown_url(url)}"
+            hls = detail.media[number - 1].hls_url if kind != "link" else None
+            if hls:
+                line += f" (HLS: {_markdown_url(hls)})"
+            if caption:
+                line += "  " + esc(" ".join(caption.split()))
+            out.append(line)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _markdown_url(url: str) -> str:
+    """A URL as an autolink when it may be one (:func:`openable_url`), else as escaped text."""
+    safe = openable_url(url)
+    return f"<{safe}>" if safe else render.escape_markdown(url)
 
 
 def article_text(detail: Detail, view: View, variant: str, wrap_width: int | None) -> str:
@@ -174,7 +214,7 @@ def article_text(detail: Detail, view: View, variant: str, wrap_width: int | Non
     if detail.summary:
         out.extend(block(conv(detail.summary)))
         out.append("")
-    body = conv(render.plain(detail.text, detail.media))
+    body = script.convert(render.plain(detail.text, detail.media), view, variant, render.code_lines(detail.body_html))
     for paragraph in body.split("\n\n"):
         if paragraph.strip():
             out.extend(block(paragraph))
@@ -183,15 +223,12 @@ def article_text(detail: Detail, view: View, variant: str, wrap_width: int | Non
     if refs:
         out.append("Media and links")
         for number, kind, url, text in refs:
-            label = kind if kind != "link" else "link"
-            if kind in ("video", "audio"):
-                item = detail.media[number - 1]
-                if item.duration is not None:
-                    label += f" {render.duration_text(item.duration)}"
-            line = f"[{number}] {label}: {url}"
+            line = f"[{number}] {_reference_label(detail, number, kind)}: {url}"
             if text:
                 line += f"  {conv(text)}"
             out.extend(block(line))
+            if kind != "link" and detail.media[number - 1].hls_url:
+                out.extend(block(f"    HLS: {detail.media[number - 1].hls_url}"))
     return "\n".join(shown_line(line) for line in out).rstrip() + "\n"
 
 

@@ -108,7 +108,8 @@ class ArticleView(ScrollView, can_focus=True):
             layout.highlight(summary, self.highlight_query, styles.highlight)
             lines.extend(layout.wrap_text(summary, width))
             lines.append(Text())
-        body = script.convert_markdown(self._markdown(article), view, self.variant)
+        body = script.convert_markdown(self._markdown(article), view, self.variant,
+                                       render.code_lines(article.body_html, markdown=True))
         for kind, text in layout.blocks(body, styles):
             layout.highlight(text, self.highlight_query, styles.highlight)
             indent = {"item": "• ", "quote": "│ "}.get(kind, "")
