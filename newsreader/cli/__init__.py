@@ -21,6 +21,7 @@ from newsreader.cli.commands import (
     cmd_sources,
     cmd_star,
 )
+from newsreader.store.library import CacheError
 from newsreader.store.state import StateError
 
 DESCRIPTION = """\
@@ -173,6 +174,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as error:
         print(f"newsreader: {error}", file=sys.stderr)
         return error.code
+    except CacheError as error:  # a full or read-only cache: what it held stays usable
+        print(f"newsreader: {output.shown(str(error))}", file=sys.stderr)
+        return Exit.NOT_FOUND
     except StateError as error:  # nothing was changed; say what and why
         print(f"newsreader: {output.shown(str(error))}", file=sys.stderr)
         return Exit.NOT_FOUND

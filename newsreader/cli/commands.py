@@ -83,7 +83,11 @@ def _busy() -> bool:
     from newsreader.store.indexer import IndexLock
 
     lock = IndexLock(paths.index_lock())
-    if lock.acquire(blocking=False):
+    try:
+        free = lock.acquire(blocking=False)
+    except OSError:  # no cache folder to lock in: the cache is in memory, nobody else's
+        return False
+    if free:
         lock.release()
         return False
     return True

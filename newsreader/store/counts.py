@@ -142,7 +142,8 @@ def refresh(db: sqlite3.Connection) -> bool:
             recount_read(db)
         db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        if db.in_transaction:  # a full disk ends it already; ROLLBACK then hides the error
+            db.execute("ROLLBACK")
         raise
     return True
 
@@ -173,7 +174,8 @@ def note_read_many(db: sqlite3.Connection, article_ids: list[str], read: bool, b
             _set_meta(db, "read_gen", str(after))
         db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        if db.in_transaction:  # a full disk ends it already; ROLLBACK then hides the error
+            db.execute("ROLLBACK")
         raise
     return applied
 

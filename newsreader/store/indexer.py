@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO
 
 from newsreader import paths
-from newsreader.store import counts, tokens
+from newsreader.store import counts, schema, tokens
 from newsreader.store.prepare import MAX_SEARCHED_CHARS, FileResult, Row, prepare_many, search_text
 from newsreader.store.workers import start_worker
 
@@ -393,7 +393,7 @@ def index(
             db.execute("DELETE FROM files WHERE path = ?", (path,))
         db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        schema.rollback(db)
         raise
 
     total = len(changed)
@@ -427,7 +427,7 @@ def index(
             db.executemany("INSERT OR REPLACE INTO dirs VALUES (?, ?)", dirs.items())
         db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        schema.rollback(db)
         raise
     if progress:
         progress(done, total)

@@ -13,6 +13,8 @@ import sys
 import threading
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
+from urllib.parse import quote
 
 from newsreader import outlets, paths
 from newsreader.store import counts as tallies
@@ -48,21 +50,55 @@ def _warn(message: str) -> None:
     print(f"newsreader: {message}", file=sys.stderr)
 
 
+class CacheError(Exception):
+    """The cache cannot take what indexing would write (its disk is full, it is read-only);
+    the message says so in one line. What it held before stays usable."""
+
+
 class Library:
-    """The cache and the user's state together."""
+    """The cache and the user's state together.
+
+    ``cache_mode`` is "file" normally; "read-only" when the cache cannot be written (what it
+    holds is shown, nothing is indexed); "memory" when it cannot even be opened (a folder
+    that is a file, a cache that is a folder): each run then indexes into memory."""
 
     def __init__(self, warn: Callable[[str], None] = _warn) -> None:
         self.warn = warn
         self.state = State(paths.state_db(), warn)
         self.cache_path = paths.cache_db()
+        self.cache_mode = "file"
         self.db = self._open_cache()
         self._counts_db: sqlite3.Connection | None = None
         self._counts_lock = threading.Lock()
 
     def _open_cache(self) -> sqlite3.Connection:
-        db = schema.open_cache(self.cache_path, self.warn)
-        story_tables.ensure(db)
+        try:
+            db = schema.open_cache(self.cache_path, self.warn)
+            story_tables.ensure(db)
+        except (OSError, sqlite3.OperationalError) as error:  # damage is rebuilt inside; this is storage
+            db = self._fallback_cache(error)
         self.state.attach_to(db)
+        return db
+
+    def _fallback_cache(self, error: BaseException) -> sqlite3.Connection:
+        why = schema.describe(error, self.cache_path) or f"cannot be opened ({error})"
+        if self.cache_path.is_file():
+            for query in ("mode=ro", "immutable=1"):  # immutable: a read-only folder with no -shm
+                try:
+                    db = sqlite3.connect(f"file:{quote(str(self.cache_path))}?{query}", uri=True,
+                                         isolation_level=None, check_same_thread=False)
+                    if schema.usable(db) == "":
+                        self.cache_mode = "read-only"
+                        self.warn(f"the cache at {self.cache_path} {why}: showing what it holds, not indexing")
+                        return db
+                    db.close()
+                except sqlite3.DatabaseError:
+                    continue
+        self.cache_mode = "memory"
+        self.warn(f"the cache at {self.cache_path} {why}: indexing into memory for this run")
+        db = schema.connect(Path(":memory:"))
+        schema.create(db)
+        story_tables.ensure(db)
         return db
 
     def rebuild(self, reason: str) -> None:
@@ -86,6 +122,10 @@ class Library:
         """Run a write to the outline's count tables on their own connection, which gives up at
         once (False) instead of waiting while another process indexes: the UI never waits."""
         with self._counts_lock:
+            if self.cache_mode == "read-only":
+                return False  # cannot be written: counted from the rows instead
+            if self.cache_mode == "memory":
+                return update(self.db)
             if self._counts_db is None:
                 self._counts_db = schema.connect(self.cache_path)
                 self.state.attach_to(self._counts_db)
@@ -145,30 +185,47 @@ class Library:
                 self.warn(str(error))
             remembered = self.sources()
             remembered += [r for r in roots if r not in remembered]
+        if self.cache_mode == "read-only":
+            raise CacheError(f"cannot index: the cache at {self.cache_path} cannot be written")
         lock = IndexLock(paths.index_lock())
-        if not lock.acquire(blocking=wait):
-            return None
+        if self.cache_mode == "file" and not lock.acquire(blocking=wait):
+            return None  # (an in-memory cache is this process's alone: no lock)
         try:
             result = indexer.index(self.db, roots or remembered, all_roots=remembered,
                                    progress=progress, report=report, should_stop=should_stop)
             if not should_stop():
                 story_compute.update(self.db)  # stories and editions: cache data computed after indexing
             return result
+        except sqlite3.OperationalError as error:
+            why = schema.describe(error, self.cache_path)
+            if not why:
+                raise
+            raise CacheError(f"indexing stopped: the cache at {self.cache_path} {why}; "
+                             "it keeps what was indexed before") from None
         finally:
             lock.release()
 
     def ensure_indexed(self, progress: indexer.Progress | None = None,
                        report: indexer.Report | None = None) -> IndexResult | None:
         """Index first when the cache is empty or the sources changed; never wait for another run."""
+        if self.cache_mode == "read-only":
+            return None
         if not self.needs_index():
             self.ensure_stories()
             return None
-        return self.index(progress=progress, report=report, wait=False)
+        try:
+            return self.index(progress=progress, report=report, wait=False)
+        except CacheError as error:  # show what the cache holds all the same
+            self.warn(str(error))
+            return None
 
     def ensure_stories(self) -> None:
         """Recompute the story and edition tables if another algorithm version made them (no
         file is parsed again); skipped while another process indexes (it will do it)."""
-        if story_tables.current(self.db):
+        if self.cache_mode == "read-only" or story_tables.current(self.db):
+            return
+        if self.cache_mode == "memory":
+            story_compute.update(self.db)
             return
         lock = IndexLock(paths.index_lock())
         if lock.acquire(blocking=False):

@@ -7,6 +7,8 @@ User state lives elsewhere (store/state.py) and is never touched here.
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -87,7 +89,7 @@ def connect(path: Path) -> sqlite3.Connection:
     return connection
 
 
-def _usable(connection: sqlite3.Connection) -> str:
+def usable(connection: sqlite3.Connection) -> str:
     """'' if the cache is current, else why it must be rebuilt."""
     version = connection.execute("PRAGMA user_version").fetchone()[0]
     if version == 0:
@@ -102,7 +104,46 @@ def _usable(connection: sqlite3.Connection) -> str:
     return ""
 
 
-def _create(connection: sqlite3.Connection) -> None:
+def rollback(connection: sqlite3.Connection) -> None:
+    """Roll back the open transaction, if SQLite has not already: on a full disk or an I/O
+    error it ends the transaction itself, and a ROLLBACK then would hide the real error
+    behind "cannot rollback - no transaction is active"."""
+    if connection.in_transaction:
+        connection.execute("ROLLBACK")
+
+
+def describe(error: BaseException, path: Path) -> str:
+    """What is wrong with the storage of a database at ``path``, as the end of "the cache
+    at PATH ..." ('' when ``error`` is not about storage: a bug or damage)."""
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    text = str(error).lower()
+    folder = path.parent
+    room = 1 << 20
+    try:
+        info = os.statvfs(folder)
+        room = info.f_bavail * info.f_frsize
+    except OSError:
+        pass
+    if code == sqlite3.SQLITE_FULL or getattr(error, "errno", 0) == errno.ENOSPC or "disk is full" in text:
+        return "is on a full disk"
+    if code == sqlite3.SQLITE_IOERR:
+        return "is on a full disk" if room < 1 << 16 else f"cannot be written ({error})"
+    if code == sqlite3.SQLITE_READONLY or getattr(error, "errno", 0) in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return "cannot be written (read-only, or another user's)"
+    if code == sqlite3.SQLITE_CANTOPEN or isinstance(error, OSError):
+        if path.exists() and not path.is_file():
+            return "is not a file"
+        blocker = next((p for p in (folder, *folder.parents) if p.exists() or p.is_symlink()), None)
+        if blocker is not None and not blocker.is_dir():
+            return f"cannot be made: {blocker} is not a folder"
+        if not os.access(folder if folder.exists() else folder.parent, os.W_OK):
+            return "cannot be written (read-only, or another user's)"
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        return f"cannot be opened ({reason})"
+    return ""
+
+
+def create(connection: sqlite3.Connection) -> None:
     """Create the tables unless another process just did (checked under the write lock)."""
     connection.execute("BEGIN IMMEDIATE")
     try:
@@ -117,7 +158,7 @@ def _create(connection: sqlite3.Connection) -> None:
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         connection.execute("COMMIT")
     except BaseException:
-        connection.execute("ROLLBACK")
+        rollback(connection)
         raise
 
 
@@ -136,9 +177,9 @@ def open_cache(path: Path, warn: Callable[[str], None]) -> sqlite3.Connection:
     for _attempt in range(2):
         try:
             connection = connect(path)
-            reason = _usable(connection)
+            reason = usable(connection)
             if reason == "empty":
-                _create(connection)
+                create(connection)
                 return connection
             if not reason:
                 return connection
@@ -150,5 +191,5 @@ def open_cache(path: Path, warn: Callable[[str], None]) -> sqlite3.Connection:
             warn(f"the cache at {path} is damaged ({error}); rebuilding it")
         remove(path)
     connection = connect(path)
-    _create(connection)
+    create(connection)
     return connection
