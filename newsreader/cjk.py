@@ -24,9 +24,10 @@ NO_START = set("，。、．・：；！？」』）》〉】〕〗〙〛’”�
 # ... and none may end with these.
 NO_END = set("「『（《〈【〔〖〘〚‘“([{$£¥﹁")
 
-# Whitespace (and tags) between two CJK characters that holds a newline: a wrapped source line.
-_SOURCE_WRAP = re.compile(f"(?<=[{CJK_CHARS}])((?:\\s|<[^<>]*>)*?\\n(?:\\s|<[^<>]*>)*)(?=[{CJK_CHARS}])")
-_SPACE_OUTSIDE_TAGS = re.compile(r"(<[^<>]*>)|\s+")
+# A gap between two pieces of text: whitespace and tags. The two alternatives cannot both
+# match at one place, so scanning is linear whatever the input (no backtracking).
+_GAP = re.compile(r"(?:\s+|<[^<>]*>)+")
+_TAG = re.compile(r"<[^<>]*>")
 
 
 def is_cjk(char: str) -> bool:
@@ -39,10 +40,25 @@ def unwrap_source_lines(html: str) -> str:
 
     HTML collapses a newline to a space; between two Chinese characters that space
     is spurious. A single space typed on one line is kept: authors use it as a separator.
+    Linear in the length of ``html``.
     """
     if "\n" not in html:
         return html
-    return _SOURCE_WRAP.sub(lambda m: _SPACE_OUTSIDE_TAGS.sub(lambda t: t.group(1) or "", m.group(1)), html)
+    pieces: list[str] = []
+    last = 0
+    for match in _GAP.finditer(html):
+        start, end = match.span()
+        if start == 0 or end >= len(html) or "\n" not in match.group(0):
+            continue
+        if not (_CJK.match(html[start - 1]) and _CJK.match(html[end])):
+            continue
+        pieces.append(html[last:start])
+        pieces.append("".join(_TAG.findall(match.group(0))))
+        last = end
+    if not pieces:
+        return html
+    pieces.append(html[last:])
+    return "".join(pieces)
 
 
 @lru_cache(maxsize=65536)

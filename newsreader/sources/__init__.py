@@ -19,8 +19,9 @@ from newsreader.sources.decode import DecodeError, decode, looks_binary
 
 __all__ = ["MAX_FILE_BYTES", "PARSERS", "ParseError", "parse_file", "parse_text", "read_regular"]
 
-# Order matters: a Jekyll post may hold a feed-item wrapper, so it is tried first.
-PARSERS: tuple[ModuleType, ...] = (dw, jekyll, feeditem)
+# Order matters: a Jekyll post may hold a feed-item wrapper, so it is tried first; a feed
+# headline opens with `[` as a JSON array does, so feed items are tried before DW JSON.
+PARSERS: tuple[ModuleType, ...] = (jekyll, feeditem, dw)
 
 # Larger files are refused with a message rather than parsed (memory and time stay bounded).
 MAX_FILE_BYTES = 64 * 1024 * 1024

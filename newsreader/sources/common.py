@@ -13,6 +13,7 @@ from newsreader.sources.htmlclean import clean_html
 
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+EARLIEST_CAPTURE = datetime(1995, 1, 1, tzinfo=UTC)  # no feed was archived before the web had feeds
 
 
 class ParseError(ValueError):
@@ -60,16 +61,17 @@ def parse_time(value: object, zone: str = "UTC") -> datetime | None:
 
 def from_epoch_ms(value: str | int) -> datetime | None:
     """A capture time in epoch milliseconds (or seconds) as UTC, if plausible."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
+    text = str(value).strip()
+    if not text.isdigit() or len(text) > 16:  # NaN, undefined, negative, absurdly long: unknown
         return None
+    number = int(text)
     if number > 10**11:
         number //= 1000
     try:
-        return plausible(datetime.fromtimestamp(number, UTC))
+        moment = plausible(datetime.fromtimestamp(number, UTC))
     except (OverflowError, OSError, ValueError):
         return None
+    return moment if moment is not None and moment >= EARLIEST_CAPTURE else None
 
 
 _SUFFIX = re.compile(r"^(?P<title>.+?)\s+[-–—|｜]\s+(?P<suffix>[^-–—|｜]{1,40})$")
@@ -132,7 +134,7 @@ def build(
     outlet = outlets.get(key)
     title = clean_line(title)
     title = strip_outlet_suffix(title, outlet.name_hans, outlet.name_hant, outlet.key, *outlet_hints)
-    body = clean_html(html, title=title)
+    body = clean_html(html, title=title, url=url)
     own = parse_time(body.own_time, outlet.timezone) if body.own_time else None
     links = list(body.links)
     seen = {link.url for link in links}

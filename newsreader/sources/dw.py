@@ -25,6 +25,23 @@ def recognises(text: str) -> bool:
     return text[:1].startswith(("{", "["))
 
 
+def _no_constant(name: str) -> None:
+    """``NaN`` and ``Infinity`` (not JSON, but Python's encoder writes them) read as null."""
+    return None
+
+
+def _float(text: str) -> float | None:
+    """A number; one out of a float's range (``1e999``) reads as null."""
+    value = float(text)
+    return value if value not in (float("inf"), float("-inf")) else None
+
+
+def _int(text: str) -> int | None:
+    """An integer; one too long to be an id or a size (thousands of digits) reads as null,
+    so Python's digit limit is never hit and no time goes into converting it."""
+    return int(text) if len(text) <= 40 else None
+
+
 def _str(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
@@ -98,12 +115,12 @@ def _block_html(block: Any) -> str:
 def parse(text: str, path: str) -> list[Article]:
     """Read one DW API article."""
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_no_constant, parse_float=_float, parse_int=_int)
     except RecursionError:
         raise ParseError("JSON nested too deeply") from None
     except json.JSONDecodeError as error:
         raise ParseError(f"invalid JSON ({error.msg} at line {error.lineno})") from None
-    except ValueError as error:  # e.g. an integer too long to convert
+    except ValueError as error:  # anything else json may raise on odd input
         raise ParseError(f"invalid JSON ({error})") from None
     if not isinstance(data, dict) or data.get("type") != "Article":
         raise ParseError("JSON, but not a DW article (no \"type\": \"Article\")")

@@ -20,8 +20,11 @@ from newsreader.sources.common import ParseError, build, from_epoch_ms
 
 NAME = "feed-item"
 
-_CAPTURE = re.compile(r"\A\s*<!--\s*(\d{9,14})\s*-->[ \t]*\r?\n")
-_HEADLINE = re.compile(r"\A\s*\[(?P<title>.*)\]\((?P<url>[^\s)]*(?:\([^\s)]*\)[^\s)]*)*)\)[ \t]*\r?\n[ \t]*-{3,}[ \t]*(?:\r?\n|\Z)")
+# The capture comment: a short token (epoch milliseconds, or what a broken collector wrote:
+# NaN, undefined, a number out of range), on the first line.
+_CAPTURE = re.compile(r"<!--[ \t]*([^<>\s]{0,40})[ \t]*-->[ \t]*")
+_RULE = re.compile(r"[ \t]*-{3,}[ \t]*")
+_MAX_HEADLINE = 16384  # a headline line longer than this is not one
 
 
 @dataclass
@@ -34,27 +37,63 @@ class Wrapper:
     html: str
 
 
+def _line(text: str, start: int) -> tuple[str, int]:
+    """The line at ``start`` (without its end: LF, CRLF or a bare CR) and where the next begins."""
+    ends = [i for i in (text.find("\n", start, start + _MAX_HEADLINE),
+                        text.find("\r", start, start + _MAX_HEADLINE)) if i >= 0]
+    if not ends:
+        end = min(len(text), start + _MAX_HEADLINE)
+        return text[start:end], end
+    end = min(ends)
+    after = end + 2 if text.startswith("\r\n", end) else end + 1
+    return text[start:end], after
+
+
+def _skip_blank(text: str, start: int) -> int:
+    while start < len(text) and text[start] in " \t\r\n":
+        start += 1
+    return start
+
+
+def _headline(line: str) -> tuple[str, str] | None:
+    """``[title](url)`` as (title, url): the URL is the text after the last ``](`` that holds
+    no whitespace. Linear in the line's length (no backtracking regex)."""
+    line = line.strip()
+    if not (line.startswith("[") and line.endswith(")")):
+        return None
+    cut = line.rfind("](")
+    while cut > 0:
+        url = line[cut + 2:-1]
+        if not any(c.isspace() for c in url):
+            return line[1:cut], url
+        cut = line.rfind("](", 0, cut)
+    return None
+
+
 def split(text: str) -> Wrapper | None:
     """Take the wrapper apart, or None if ``text`` does not start with one."""
+    position = _skip_blank(text, 0)
     captured = None
-    rest = text
-    match = _CAPTURE.match(rest)
+    first, after = _line(text, position)
+    match = _CAPTURE.fullmatch(first)
     if match:
         captured = from_epoch_ms(match.group(1))
-        rest = rest[match.end():]
-    headline = _HEADLINE.match(rest)
-    if headline:
-        return Wrapper(captured, htmllib.unescape(headline.group("title")), headline.group("url"),
-                       rest[headline.end():])
-    if match:
-        return Wrapper(captured, "", "", rest)
+        position = _skip_blank(text, after)
+        first, after = _line(text, position)
+    headline = _headline(first)
+    if headline is not None:
+        rule, rest = _line(text, after)
+        if _RULE.fullmatch(rule):
+            title, url = headline
+            return Wrapper(captured, htmllib.unescape(title), url, text[rest:])
+    if match is not None and (match.group(1).isdigit() or headline is not None):
+        return Wrapper(captured, "", "", text[position:])
     return None
 
 
 def recognises(text: str) -> bool:
     """A capture comment or a headline link over a ``---`` rule opens the file."""
-    head = text.lstrip("\ufeff")[:8192]
-    return bool(_CAPTURE.match(head) or _HEADLINE.match(head))
+    return split(text.lstrip("\ufeff")[:2 * _MAX_HEADLINE]) is not None
 
 
 def parse(text: str, path: str) -> list[Article]:

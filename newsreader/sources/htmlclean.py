@@ -19,6 +19,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from newsreader import cjk
 from newsreader.model import Link, Media
 from newsreader.safetext import clean, clean_line, safe_url
+from newsreader.sources import boilerplate
 
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 PLACEHOLDER = re.compile(f"{MARK_OPEN}(\\d+){MARK_CLOSE}")
@@ -42,10 +43,8 @@ _KEEP = {
     "strong": "strong", "b": "strong", "em": "em", "i": "em", "code": "code", "br": "br", "hr": "hr",
     "table": "div", "tr": "p", "sup": "sup", "sub": "sub",
 }
-_SHARE_HOSTS = ("facebook.com/dialog", "facebook.com/sharer", "whatsapp", "x.com/intent",
-                "twitter.com/intent", "t.me/share", "telegram.me/share", "line.me", "weibo.com/share",
-                "linkedin.com/share", "reddit.com/submit", "mailto:?")
-_BOILERPLATE_TEXT = re.compile(r"^\s*(分享\s*[:：]?|Share\s*:?|获取更多RSS.*|獲取更多RSS.*|更多RSS.*)\s*$", re.S)
+# HTML's whitespace (not NBSP, not the ideographic space): it collapses, it is not text.
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 _RFI_TIME = re.compile(r"^\s*(\d{2})/(\d{2})/(\d{4})\s*-\s*(\d{2}):(\d{2})\s*$")
 _MAIN_SELECTORS = ("[itemprop=articleBody]", ".entry-content", ".post-content", ".article-content",
                    ".article-body", ".story-body")
@@ -101,6 +100,18 @@ def _text_of(node: LexborNode) -> str:
     return clean_line(node.text(deep=True) or "")
 
 
+def _holds_prose(figure: LexborNode) -> bool:
+    """A ``<figure>`` used as a wrapper: it holds paragraphs or more than one medium, or text
+    outside its caption."""
+    if figure.css_first("p, h1, h2, h3, h4, h5, h6, ul, ol, blockquote, table") is not None:
+        return True
+    if len(figure.css("img, video, iframe")) > 1:
+        return True
+    whole = len(_text_of(figure))
+    captions = sum(len(_text_of(c)) for c in figure.css("figcaption"))
+    return whole - captions > 0
+
+
 class _Writer:
     """Accumulates the clean HTML and the visible text of one body."""
 
@@ -111,9 +122,14 @@ class _Writer:
         self.in_pre = 0
 
     def text(self, value: str) -> None:
+        """Text as HTML shows it: runs of ASCII whitespace collapse to one space (kept, never
+        dropped, so ``word <a>link</a> word`` keeps both spaces); a space opening a line or
+        following another is not written."""
         if not self.in_pre:
-            value = " ".join(value.split()) if value.strip() else (" " if value else "")
-            if value == " " and (not self.line or self.line[-1].endswith(" ")):
+            value = _HTML_SPACE.sub(" ", value)
+            if value.startswith(" ") and (not self.line or self.line[-1].endswith((" ", "\n"))):
+                value = value[1:]
+            if not value:
                 return
         self.html.append(htmllib.escape(value, quote=False))
         self.line.append(value)
@@ -156,32 +172,9 @@ def _own_time(root: LexborNode) -> str:
     return ""
 
 
-def _is_share_link(href: str) -> bool:
-    return any(host in href for host in _SHARE_HOSTS)
-
-
-def _prune(root: LexborNode) -> None:
-    """Drop the boilerplate that selectors can find before the walk."""
-    for node in root.css("a"):
-        href = _attr(node, "href")
-        if _is_share_link(href) or (not _text_of(node) and node.css_first("img") is None):
-            node.decompose()
-    for node in root.css("[class*=share], [class*=social], .entry-meta, .entry-footer, .post-tags, "
-                         ".sharedaddy, .jp-relatedposts, .entry-author-wrapper, .byline, .cat-links, "
-                         ".page-header, .entry-header, .navigation__primary-inner, .sidebar"):
-        node.decompose()
-    for node in root.css("div, p, span, section"):
-        attrs = node.attributes
-        if any(str(key).startswith(("data-selfpromo", "data-v-")) for key in attrs):
-            node.decompose()
-            continue
-        if (node.child is not None and node.css_first("img, video, iframe") is None
-                and _BOILERPLATE_TEXT.match(node.text(deep=True) or "") and len(node.text(deep=True)) < 200):
-            node.decompose()
-
-
-def clean_html(source_html: str, *, title: str = "") -> CleanBody:
-    """Clean one article's HTML. ``title`` lets a heading that repeats it be dropped."""
+def clean_html(source_html: str, *, title: str = "", url: str = "") -> CleanBody:
+    """Clean one article's HTML. ``title`` lets a heading that repeats it be dropped; ``url``
+    (the article's own) tells links to other articles of the same site from the rest."""
     source_html = cjk.unwrap_source_lines(source_html.replace(MARK_OPEN, "").replace(MARK_CLOSE, ""))
     tree = LexborHTMLParser(source_html)
     root = _find_main(tree)
@@ -192,7 +185,7 @@ def clean_html(source_html: str, *, title: str = "") -> CleanBody:
     address = tree.css_first("address")
     if address is not None:
         author = _text_of(address)
-    _prune(root)
+    boilerplate.prune(root, url)
     return _Walk(title).run(root, own_time, author)
 
 
@@ -295,6 +288,8 @@ class _Walk:
         caption = ""
         found: Media | None = None
         if tag in ("figure", "picture"):
+            if tag == "figure" and _holds_prose(node):
+                return False  # a figure wrapping paragraphs: walk it, its images become media one by one
             img = node.css_first("img")
             video = node.css_first("video")
             caption_node = node.css_first("figcaption")

@@ -21,7 +21,8 @@ from newsreader.sources.common import ParseError, build, parse_time
 NAME = "jekyll"
 
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
-_LINE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)\s*:\s*(?P<value>.*?)\s*$")
+_KEY = re.compile(r"[A-Za-z_][\w-]*")
+_MAX_FRONT_MATTER = 256 * 1024  # beyond this a front matter is read only this far
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -37,34 +38,74 @@ def _unquote(value: str) -> str:
 
 
 def lenient_front_matter(block: str) -> dict[str, Any]:
-    """``key: value`` lines, quotes stripped, ``[a, b]`` read as a list."""
+    """``key: value`` lines, quotes stripped, ``[a, b]`` read as a list. Linear in the block."""
     data: dict[str, Any] = {}
-    for line in block.splitlines():
-        match = _LINE.match(line)
-        if not match:
+    for line in block[:_MAX_FRONT_MATTER].splitlines():
+        key, colon, value = line.partition(":")
+        key = key.strip()
+        if not colon or not _KEY.fullmatch(key):
             continue
-        value = match.group("value")
+        value = value.strip()
         if value.startswith("[") and value.endswith("]"):
-            data[match.group("key")] = [_unquote(v.strip()) for v in value[1:-1].split(",") if v.strip()]
+            data[key] = [_unquote(v.strip()) for v in value[1:-1].split(",") if v.strip()]
         else:
-            data[match.group("key")] = _unquote(value)
+            data[key] = _unquote(value)
     return data
 
 
+_MAX_DEPTH = 64
+
+
+def _too_deep(block: str) -> bool:
+    """Nesting a front matter never needs and that would crash the YAML library's C
+    composer (it recurses per level): flow brackets or block indentation many levels deep."""
+    depth = deepest = 0
+    for char in block:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    if deepest > _MAX_DEPTH:
+        return True
+    return any(len(line) - len(line.lstrip(" \t?:-")) > 2 * _MAX_DEPTH for line in block.splitlines())
+
+
 def front_matter(block: str) -> dict[str, Any]:
-    """The front matter as a dict: YAML where it is valid, else read leniently."""
+    """The front matter as a dict: YAML where it is valid, else read leniently (also when it is
+    too large or too deeply nested for YAML to be read safely and in bounded time)."""
+    if len(block) > _MAX_FRONT_MATTER or _too_deep(block):
+        return lenient_front_matter(block)
     try:
         data = yaml.load(block, Loader=_Loader)
-    except (yaml.YAMLError, RecursionError, ValueError):
+    except (yaml.YAMLError, RecursionError, ValueError, OverflowError):
         return lenient_front_matter(block)
-    return data if isinstance(data, dict) else lenient_front_matter(block)
+    if not isinstance(data, dict):
+        return lenient_front_matter(block)
+    return {str(key): _bounded(value) for key, value in list(data.items())[:_MAX_ITEMS]}
+
+
+_MAX_ITEMS = 200
+
+
+def _bounded(value: Any, depth: int = 0) -> Any:
+    """A YAML value cut to what a front matter can mean: lists of at most a few hundred items,
+    two levels deep. YAML aliases can make a small file stand for billions of items
+    (``&a [*b, *b, …]``); walking them all would never end."""
+    if isinstance(value, (list, tuple)):
+        if depth >= 2:
+            return []
+        return [_bounded(v, depth + 1) for v in list(value[:_MAX_ITEMS])]
+    if isinstance(value, dict):
+        return {} if depth >= 2 else {str(k): _bounded(v, depth + 1) for k, v in list(value.items())[:_MAX_ITEMS]}
+    return value
 
 
 def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
-        return ", ".join(_text(v) for v in value if v is not None)
+        return ", ".join(text for text in (_text(v) for v in value if v is not None) if text)
     return htmllib.unescape(str(value)).strip()
 
 

@@ -1,0 +1,124 @@
+"""Issue 9, items 1-3: all of the article and none of the page around it (fixtures modelled on the samples)."""
+
+from __future__ import annotations
+
+from newsreader.sources import parse_text
+from newsreader.sources.htmlclean import clean_html
+
+
+def feed(html: str, url: str = "https://www.example-news.com/a/2021/01/20/story.html", title: str = "标题") -> str:
+    return f"<!--1611100000000-->\n[{title}]({url})\n------\n\n{html}"
+
+
+# -- 1. whitespace between inline elements -------------------------------------------------
+
+def test_spaces_around_inline_elements_are_kept():
+    body = clean_html('<p>The Department’s <a href="https://zhihu.com/x">Zhihu account</a> on '
+                      'Tuesday <b>said</b>\n<i>that</i>&nbsp;it <span>was</span><em> fine</em>.</p>')
+    assert body.text == "The Department’s Zhihu account on Tuesday said that\xa0it was fine."
+
+
+def test_whitespace_collapses_but_never_glues_words():
+    body = clean_html("<p>  one\n\n  <strong>two</strong>\t\tthree<span>four</span> </p><p> <em>five</em></p>")
+    assert body.text == "one two threefour\n\nfive"  # no space in the source between three and four
+
+
+def test_no_space_is_added_between_two_cjk_characters():
+    body = clean_html("<p>中国<a href='https://a.example/x'>外交部</a>发言人<b>华春莹</b>\n说，"
+                      "<span>这是</span>\n<span>谎言</span>。</p>")
+    assert body.text == "中国外交部发言人华春莹说，这是谎言。"
+
+
+def test_a_space_typed_between_chinese_words_stays():
+    assert clean_html("<p>川普卸任离白宫 <b>返回佛州</b></p>").text == "川普卸任离白宫 返回佛州"
+
+
+# -- 2. comment threads, related lists, pagers, "submitted by" ---------------------------------
+
+DRUPAL_PAGE = """
+<div class="node"><div class="submitted">Submitted by 管理员 on 2014-04-10</div>
+<p>第一段正文，讲电子邮箱的安全。</p><p>第二段正文。</p>
+<ul class="links inline"><li class="comment-add"><a href="/article/70#comment-form">冒个泡吧！</a></li></ul>
+<div class="comment-wrapper" id="comments"><h2 class="title">评论</h2>
+ <div class="comment comment-by-anonymous"><div class="comment-text"><p>Buy cheap viagra online pharmacy</p></div>
+ <ul class="links inline"><li class="comment-reply"><a href="/comment/reply/70/20479">回复</a></li></ul></div>
+</div>
+<div class="item-list"><ul class="pager"><li><a href="?page=1">1</a></li><li><a href="?page=2">2</a></li>
+<li><a href="?page=1">下一页 ›</a></li></ul></div>
+</div>"""
+
+
+def test_comment_thread_pager_and_submitted_line_are_dropped():
+    [a] = parse_text(feed(DRUPAL_PAGE, url="https://www.pao-pao.net/article/70"))
+    assert a.text == "第一段正文，讲电子邮箱的安全。\n\n第二段正文。"
+
+
+def test_related_list_of_the_same_site_is_dropped_with_its_heading():
+    html = ("<p>台股今天震盪收黑。</p><p>成交量前5名個股為聯電、長榮。</p>"
+            "<div class='paragraph moreArticle'><div class='moreArticle-title'>延伸閱讀</div>"
+            "<a class='moreArticle-link' href='https://www.cna.com.tw/news/afe/1.aspx'><span>台股開高走高</span></a>"
+            "<a class='moreArticle-link' href='https://www.cna.com.tw/news/afe/2.aspx'><span>台股小跌</span></a></div>")
+    [a] = parse_text(feed(html, url="https://www.cna.com.tw/news/afe/3.aspx"))
+    assert a.text == "台股今天震盪收黑。\n\n成交量前5名個股為聯電、長榮。"
+
+
+def test_inline_see_also_bullets_go_but_links_in_prose_and_lists_of_other_sites_stay():
+    html = ("<p>代孕的现象并不少见，据<a href='https://www.bbc.com/zhongwen/simp/world-1'>此前报道</a>称。</p>"
+            "<ul><li><a href='https://www.bbc.com/zhongwen/simp/world-48075834'>代孕争议：建立全球规则有多难</a></li>"
+            "<li><a href='https://www.bbc.com/zhongwen/simp/world-43212556'>代孕之王</a></li></ul>"
+            "<p>消息来源：</p><ul><li><a href='https://www.reuters.com/a'>路透社报道</a></li>"
+            "<li><a href='https://apnews.com/b'>美联社报道</a></li></ul>")
+    [a] = parse_text(feed(html, url="https://www.bbc.com/zhongwen/simp/world-55700000"))
+    assert "代孕争议" not in a.text and "代孕之王" not in a.text
+    assert "据此前报道称" in a.text and "路透社报道" in a.text and "美联社报道" in a.text
+
+
+def test_a_table_of_contents_of_the_page_itself_is_the_article():
+    url = "https://cn.govopendata.com/xinwenlianbo/20210120/"
+    html = "".join(f"<li><a href='{url}#2238{n}'>第{n}条新闻的标题</a></li>" for n in range(5))
+    [a] = parse_text(feed(f"<ul>{html}</ul>", url=url))
+    assert a.text.count("新闻的标题") == 5
+
+
+def test_contributions_by_the_posts_authors_are_the_article():
+    html = ("<p>Two months ago I received a phone call.</p>"
+            "<div id='comments' class='comment-wrapper'><h2 class='title'>Comments</h2>"
+            "<article class='comment comment-by-node-author'><div class='field-name-comment-body'>"
+            "<p>Pamela Crossley remembers her teacher.</p></div>"
+            "<ul class='links'><li class='comment_forbidden'></li></ul></article>"
+            "<article class='comment comment-by-anonymous'><p>spam spam cheap pills</p></article></div>")
+    [a] = parse_text(feed(html, url="https://www.chinafile.com/conversation/remembering"))
+    assert a.text == "Two months ago I received a phone call.\n\nPamela Crossley remembers her teacher."
+
+
+def test_a_body_wrapper_named_like_comments_is_not_dropped():
+    prose = "<p>" + "这是一篇很长的文章的正文。" * 40 + "</p>"
+    html = f"<article class='post comments-open'><h1>标题</h1>{prose}</article>"
+    [a] = parse_text(feed(html))
+    assert a.text.count("这是一篇很长的文章的正文。") == 40
+
+
+# -- 3. bodies that vanish ---------------------------------------------------------------------
+
+def test_a_root_with_framework_attributes_keeps_its_text():
+    html = ('<div class="main" data-v-7f77c10f="" data-v-c130297e=""><div class="content" data-v-7f77c10f="">'
+            '<p data-v-7f77c10f="">格丽克的诗歌嫁接了经典文化与私人意识。</p>'
+            '<p data-v-7f77c10f="">第二段。</p></div></div>')
+    [a] = parse_text(feed(html, url="https://m.allnow.com/post/5f7f96aa"))
+    assert a.text == "格丽克的诗歌嫁接了经典文化与私人意识。\n\n第二段。"
+
+
+def test_a_figure_wrapping_paragraphs_keeps_them():
+    html = ("<figure><img src='https://img.example/a.jpg' alt='图一'>"
+            "<p>第一段在图里。</p><p>第二段也在图里。</p><figcaption>说明</figcaption></figure><p>图后的段落。</p>")
+    [a] = parse_text(feed(html))
+    assert "第一段在图里。" in a.text and "第二段也在图里。" in a.text and "图后的段落。" in a.text
+    assert [m.url for m in a.media] == ["https://img.example/a.jpg"]
+
+
+def test_a_plain_figure_is_still_one_medium_with_its_caption():
+    [a] = parse_text(feed("<figure><img src='https://img.example/b.jpg'><figcaption>拜登宣誓就任</figcaption>"
+                          "</figure><p>正文。</p>"))
+    [image] = a.media
+    assert image.caption == "拜登宣誓就任"
+    assert a.text.endswith("正文。") and a.text.count("拜登宣誓就任") == 1

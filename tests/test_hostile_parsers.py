@@ -1,0 +1,100 @@
+"""Issue 10, items 9 and 14 (the parsers' part), and issue 9 item 4: odd wrappers, odd numbers,
+pathological lines. Every step linear or bounded: the time budgets are generous (5-10x)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from newsreader.sources import ParseError, parse_text
+from newsreader.sources.jekyll import front_matter
+
+RFI = "https://www.rfi.fr/cn/中国/20231031-白宫"
+
+
+@pytest.mark.parametrize("comment", ["<!--NaN-->", "<!--undefined-->", "<!--99999999999999999999999-->",
+                                     "<!---5-->", "<!--0-->", "<!-- 1e999 -->"])
+def test_a_broken_capture_comment_is_a_feed_item_with_unknown_capture_time(comment):
+    [a] = parse_text(f"{comment}\n[白宫：拜登希望对话]({RFI})\n------\n\n<p>正文第一段。</p>")
+    assert (a.format, a.title, a.published) == ("feed-item", "白宫：拜登希望对话", None)
+    assert a.text == "正文第一段。"  # no wrapper line in the body
+
+
+def test_a_broken_capture_comment_inside_a_jekyll_post_leaves_no_wrapper_line():
+    [a] = parse_text(f"---\ntitle: 白宫\nauthor: 法广\n---\n<!--NaN-->\n[白宫]({RFI})\n------\n<p>正文。</p>")
+    assert a.text == "正文。" and a.url.startswith("https://www.rfi.fr/")
+
+
+def test_a_feed_item_without_capture_comment_is_not_taken_for_json():
+    [a] = parse_text(f"[「拜習會」11月登場？]({RFI})\n------\n<p>正文。</p>")
+    assert (a.format, a.title, a.text, a.published) == ("feed-item", "「拜習會」11月登場？", "正文。", None)
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"])
+def test_any_line_end_after_the_rule_keeps_title_and_url(newline):
+    text = f"<!--1698786902000-->{newline}[白宫]({RFI}){newline}------{newline}<p>正文。</p>"
+    [a] = parse_text(text)
+    assert (a.title, a.url.split("/")[2], a.text) == ("白宫", "www.rfi.fr", "正文。")
+    assert a.published is not None and a.published.year == 2023
+
+
+def test_a_url_with_parentheses_and_a_title_with_brackets():
+    [a] = parse_text("[拜习会 [视频]](https://en.wikipedia.org/wiki/A_(b))\n------\n<p>正文。</p>")
+    assert (a.title, a.url) == ("拜习会 [视频]", "https://en.wikipedia.org/wiki/A_(b)")
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999", "-1e999", "1" * 5000])
+def test_odd_numbers_in_dw_json_are_read_as_unknown(number):
+    doc = ('{"type": "Article", "id": NUMBER, "name": "拜習會", "displayDate": "2023-10-06T09:00:00.000Z",'
+           ' "permaLink": "https://p.dw.com/p/4X", "body": [{"content": {"type": "Paragraph", "text":'
+           ' "正文。"}}], "mainContent": {"width": NUMBER}}').replace("NUMBER", number)
+    start = time.perf_counter()
+    [a] = parse_text(doc)
+    assert (a.title, a.text) == ("拜習會", "正文。")
+    assert time.perf_counter() - start < 1
+
+
+def test_invalid_json_still_says_where():
+    with pytest.raises(ParseError, match="invalid JSON"):
+        parse_text('{"type": "Article", "name": ')
+
+
+LENIENT_CASES = {
+    "long spaces": "title: x\nauthor:" + " " * 64_000 + "x",
+    "colons": "a:" * 32_000,
+    "escaped quotes": 'title: "' + '\\"' * 30_000,
+    "broken lists": 'k: ["a", b: c\n' * 4_000,
+    "flow nesting": "t: " + "[" * 30_000,
+    "mapping nesting": "t: " + "{a: " * 15_000,
+    "block nesting": "t:\n" + "- " * 30_000 + "x",
+    "indentation": "".join(" " * i + f"a{i}:\n" for i in range(300)),
+    "alias bomb": "".join(f"{c}: &{c} [" + ",".join([f"*{p}" if p else "x"] * 9) + "]\n"
+                          for p, c in zip(["", *"abcdefgh"], "abcdefghi", strict=True)) + "tags: *i\nauthor: *i\ntitle: 笑",
+}
+
+
+@pytest.mark.parametrize("name", list(LENIENT_CASES))
+def test_front_matter_is_read_in_bounded_time_and_never_crashes(name):
+    block = LENIENT_CASES[name]
+    start = time.perf_counter()
+    meta = front_matter(block)
+    [a] = parse_text(f"---\n{block}\n---\n<p>正文。</p>")
+    assert time.perf_counter() - start < 2  # was 9.6 s for 64 KB (a backtracking line regex), or a crash
+    assert isinstance(meta, dict) and a.text == "正文。"
+
+
+def test_a_headline_of_brackets_and_link_openers_is_linear():
+    for n in (2_000, 11_000, 50_000):
+        text = "<!--1698786902000-->\n[" + "](a" * n + "\n------\n<p>正文。</p>"
+        start = time.perf_counter()
+        parse_text(text)
+        assert time.perf_counter() - start < 1, n  # was cubic: 3.7 s at 2 KB, over 60 s at 11 KB
+
+
+def test_a_cjk_character_before_many_newlines_unwraps_in_linear_time():
+    text = "<!--1698786902000-->\n[标题](https://x.example/a)\n------\n<p>中" + "\n" * 200_000 + "文</p>"
+    start = time.perf_counter()
+    [a] = parse_text(text)
+    assert a.text == "中文"
+    assert time.perf_counter() - start < 2  # took over a minute
