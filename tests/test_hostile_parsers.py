@@ -98,3 +98,17 @@ def test_a_cjk_character_before_many_newlines_unwraps_in_linear_time():
     [a] = parse_text(text)
     assert a.text == "中文"
     assert time.perf_counter() - start < 2  # took over a minute
+
+
+def test_deep_nesting_and_many_links_clean_in_linear_time():
+    n = 50_000
+    cases = {
+        "divs": "<div>" * n + "最深处的文字" + "</div>" * n,
+        "inline": "<span><b>" * n + "最深处的文字" + "</b></span>" * n,
+        "links": "<p>开头</p>" + '<a href="/a">链接</a> ' * n,
+    }
+    for name, html in cases.items():
+        start = time.perf_counter()
+        [a] = parse_text(f"<!--1698786902000-->\n[深](https://example.com/deep)\n------\n{html}")
+        assert "最深处的文字" in a.text or "链接" in a.text, name
+        assert time.perf_counter() - start < 15, name  # ~1-3 s here; 140 s for the divs before

@@ -8,6 +8,7 @@ a pager, a byline block — never at which site it comes from.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
@@ -70,21 +71,6 @@ def _link_host(href: str, own_site: str) -> str:
     return _site(match.group(1)) if match else ""
 
 
-def _is_link_list(node: LexborNode, own_site: str, own_page: str) -> bool:
-    """A block made of two or more links to other pages of this site and at most a short heading."""
-    anchors = [a for a in node.css("a") if _attr(a, "href")]
-    if any(_attr(a, "href").split("#")[0].rstrip("/") in ("", own_page) for a in anchors):
-        return False  # a table of contents of this very page
-    least = 1 if node.tag in ("ul", "ol") else 2  # a bullet list of one "see also" link counts
-    if len(anchors) < least or (node.css_first("img, video, iframe") is not None and len(anchors) < 3):
-        return False
-    if not own_site or any(_link_host(_attr(a, "href"), own_site) != own_site for a in anchors):
-        return False
-    whole = len(_text(node))
-    linked = sum(len(_text(a)) for a in anchors)
-    return whole - linked <= 12
-
-
 def _is_section(node: LexborNode) -> bool:
     """A comment section, related list or pager by its class or id."""
     names = f"{_attr(node, 'class')} {_attr(node, 'id')}"
@@ -97,77 +83,159 @@ def _heading_of_section(node: LexborNode) -> bool:
     return 0 < len(text) <= 24 and bool(_SECTION_HEADING.match(text))
 
 
+@dataclass
+class _Stats:
+    """What a block holds, gathered once for the whole tree (so every rule is linear)."""
+
+    chars: int = 0  # visible characters, whitespace collapsed
+    link_chars: int = 0  # of which inside links
+    anchors: int = 0  # links with an href
+    offsite: bool = False  # a link leaves the site (or is not a web link)
+    own_page: bool = False  # a link points at the article's own page (a table of contents)
+    media: int = 0
+    nodes: int = 1
+    article: bool = False  # holds the article proper (<article>, articleBody, entry-content, h1)
+    authored: bool = False  # holds a comment by the post's own author
+
+
+_MEDIA_TAGS = frozenset({"img", "video", "iframe", "audio"})
+_ARTICLE_CLASSES = frozenset({"entry-content", "post-content"})
+
+
+def _gather(root: LexborNode, own_site: str, own_page: str) -> dict[int, _Stats]:
+    """Each element's :class:`_Stats`, by one iterative post-order pass."""
+    stats: dict[int, _Stats] = {}
+    stack: list[tuple[LexborNode, bool]] = [(root, False)]
+    link_depth = 0
+    while stack:
+        node, done = stack.pop()
+        tag = node.tag or ""
+        if tag == "-text":
+            length = len(" ".join((node.text_content or "").split()))
+            parent = node.parent
+            if parent is not None and length:
+                own = stats.setdefault(parent.mem_id, _Stats())
+                own.chars += length
+                if link_depth:
+                    own.link_chars += length
+            continue
+        if tag.startswith("-"):
+            continue
+        if not done:
+            stats[node.mem_id] = stats.get(node.mem_id) or _Stats()
+            if tag == "a":
+                link_depth += 1
+            stack.append((node, True))
+            child = node.last_child
+            while child is not None:
+                stack.append((child, False))
+                child = child.prev
+            continue
+        own = stats[node.mem_id]
+        if tag == "a":
+            link_depth -= 1
+            href = _attr(node, "href").strip()
+            if href:
+                own.anchors += 1
+                target = href.split("#")[0].rstrip("/")
+                if target in ("", own_page):
+                    own.own_page = True
+                elif _link_host(href, own_site) != own_site:
+                    own.offsite = True
+        own.media += tag in _MEDIA_TAGS
+        classes = set(_attr(node, "class").split())
+        own.article = own.article or tag == "h1" or (tag == "article" and not any("comment" in c for c in classes)) \
+            or _attr(node, "itemprop") == "articleBody" or bool(classes & _ARTICLE_CLASSES)
+        own.authored = own.authored or _is_authored(node)
+        parent = node.parent
+        if parent is not None and node.mem_id != root.mem_id:
+            up = stats.setdefault(parent.mem_id, _Stats())
+            up.chars += own.chars
+            up.link_chars += own.link_chars
+            up.anchors += own.anchors
+            up.offsite = up.offsite or own.offsite
+            up.own_page = up.own_page or own.own_page
+            up.media += own.media
+            up.nodes += own.nodes
+            up.article = up.article or own.article
+            up.authored = up.authored or own.authored
+    return stats
+
+
 def prune(root: LexborNode, article_url: str = "") -> None:
-    """Drop the boilerplate found by structure, in place."""
+    """Drop the boilerplate found by structure, in place. Linear in the size of the tree."""
     match = re.match(r"^https?://([^/?#:]+)", article_url, re.I)
     own_site = _site(match.group(1)) if match else ""
+    own_page = article_url.split("#")[0].rstrip("/")
     for node in root.css("a"):
         href = _attr(node, "href")
-        if is_share_link(href) or (not _text(node) and node.css_first("img") is None):
+        if is_share_link(href) or (not (node.text(deep=True) or "").strip() and node.css_first("img") is None):
             node.remove()
     for node in root.css(_FURNITURE):
         node.remove()
-    _drop_sections(root)
-    _drop_link_lists(root, own_site, article_url.split("#")[0].rstrip("/"))
-    for node in root.css("h1, h2, h3, h4, h5, h6, p, div, span, strong, li"):
-        if not _attached(node, root):
+    stats = _gather(root, own_site, own_page)
+    whole = stats[root.mem_id].chars
+    stack = [(root, False)]
+    while stack:
+        node, authored = stack.pop()
+        authored = authored or _is_authored(node)
+        if node.mem_id != root.mem_id and _is_boilerplate(node, stats, own_site, whole, authored):
             continue
+        child = node.last_child
+        while child is not None:
+            if child.tag and not child.tag.startswith("-"):
+                stack.append((child, authored))
+            child = child.prev
+
+
+def _is_boilerplate(node: LexborNode, stats: dict[int, _Stats], own_site: str, whole: int,
+                    authored: bool) -> bool:
+    """Decide one block (removing it, or the furniture inside it); True when it is gone.
+    ``authored``: the block is (inside) a comment by the post's own author, which is the article."""
+    own = stats.get(node.mem_id) or _Stats()
+    tag = node.tag or ""
+    if any(str(key).startswith("data-selfpromo") for key in node.attributes):
+        node.remove()
+        return True
+    if _is_section(node) and not own.article and not authored:
+        if not own.authored:
+            node.remove()
+            return True
+        _keep_authored(node)
+        return False
+    if tag in ("ul", "ol", "div", "section", "aside", "p") and _is_link_list(own, tag, own_site, whole):
+        _drop_with_heading(node, stats)
+        return True
+    if own.chars <= 200 and own.nodes <= 200 and tag in _SHORT_BLOCKS:
         text = _text(node)
-        if not text or len(text) > 200:
-            continue
-        if _SUBMITTED.match(text) or (node.css_first("a") is not None and _PAGER_TEXT.match(text)
+        if not text:
+            return False
+        if _SUBMITTED.match(text) or (own.anchors and _PAGER_TEXT.match(text)
                                       and any(c.isdigit() or c in "下上NnPp" for c in text)):
             node.remove()
-    for node in root.css("div, p, span, section"):
-        if not _attached(node, root):
-            continue
-        if any(str(key).startswith("data-selfpromo") for key in node.attributes):
+            return True
+        if not own.media and tag in ("div", "p", "span", "section") and _BOILERPLATE_TEXT.match(text):
             node.remove()
-            continue
-        if node.child is not None and node.css_first("img, video, iframe") is None:
-            text = node.text(deep=True) or ""
-            if len(text) < 200 and _BOILERPLATE_TEXT.match(text):
-                node.remove()
+            return True
+    return False
 
 
+_SHORT_BLOCKS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span", "strong", "li", "section"})
 _AUTHORED = ".comment-by-node-author, .bypostauthor"
-_ARTICLE_INSIDE = "article:not([class*=comment]), [itemprop=articleBody], .entry-content, .post-content, h1"
 
 
-def _drop_sections(root: LexborNode) -> None:
-    """Comment sections, related lists and pagers named as such by class or id.
-
-    A section that wraps the article itself (a theme's ``comments-open`` on the post) is
-    kept; in a comment thread, contributions by the post's own author (a Drupal
-    ``comment-by-node-author``, a WordPress ``bypostauthor``: the conversation pieces of
-    a ChinaFile "Conversation") are the article and stay, everything else goes.
-    """
-    for node in root.css("[class], [id]"):
-        if not _attached(node, root) or not _is_section(node):
+def _keep_authored(section: LexborNode) -> None:
+    """In a comment thread holding the post author's own contributions, drop everything else."""
+    for part in section.css("[class*=comment], h2, h3"):
+        if part.parent is None:
             continue
-        if _is_authored(node) or _is_inside_authored(node, root):
+        if _is_authored(part) or part.css_first(_AUTHORED) is not None:
             continue
-        if node.css_first(_ARTICLE_INSIDE) is not None:
+        if _is_inside_authored(part, section) and part.tag not in ("h2", "h3"):
             continue
-        if node.css_first(_AUTHORED) is None:
-            node.remove()
+        if part.tag in ("h2", "h3") and not _heading_of_section(part):
             continue
-        for part in node.css("[class*=comment], h2, h3"):
-            if not _attached(part, node):
-                continue
-            if _is_authored(part) or part.css_first(_AUTHORED) is not None:
-                continue
-            if _is_inside_authored(part, node) and part.tag not in ("h2", "h3"):
-                continue
-            if part.tag in ("h2", "h3") and not _heading_of_section(part):
-                continue
-            part.remove()
-
-
-def _attached(node: LexborNode, root: LexborNode) -> bool:
-    """Not ``root`` itself and not removed. (Blocks are removed, never destroyed, so a node
-    inside a removed block stays safe to look at; it is merely looked at for nothing.)"""
-    return node.mem_id != root.mem_id and node.parent is not None
+        part.remove()
 
 
 def _is_authored(node: LexborNode) -> bool:
@@ -184,29 +252,26 @@ def _is_inside_authored(node: LexborNode, limit: LexborNode) -> bool:
     return False
 
 
-def _drop_link_lists(root: LexborNode, own_site: str, own_page: str) -> None:
-    """Lists of links to other articles of the same site, and their short heading."""
-    if not own_site:
-        return
-    candidates: dict[int, LexborNode] = {}
-    for anchor in root.css("a"):
-        parent = anchor.parent
-        for _ in range(3):
-            if parent is None or parent.mem_id == root.mem_id:
-                break
-            if parent.tag in ("ul", "ol", "div", "section", "aside", "p"):
-                candidates.setdefault(parent.mem_id, parent)
-            parent = parent.parent
-    for node in candidates.values():
-        if _attached(node, root) and _is_link_list(node, own_site, own_page):
-            _drop_with_heading(node)
+def _is_link_list(own: _Stats, tag: str, own_site: str, whole: int) -> bool:
+    """Links to other articles of this site and at most a short heading: a related list. Never
+    the whole body, never a table of contents of the page itself."""
+    least = 1 if tag in ("ul", "ol") else 2  # a bullet list of one "see also" link counts
+    if not own_site or own.anchors < least or own.offsite or own.own_page:
+        return False
+    if own.media and own.anchors < 3:
+        return False
+    if own.chars >= 0.9 * whole:
+        return False
+    return own.chars - own.link_chars <= 12
 
 
-def _drop_with_heading(node: LexborNode) -> None:
+def _drop_with_heading(node: LexborNode, stats: dict[int, _Stats]) -> None:
     """Drop a related list and the short heading right before it."""
     previous = node.prev
     while previous is not None and previous.tag == "-text" and not (previous.text_content or "").strip():
         previous = previous.prev
-    if previous is not None and previous.tag != "-text" and _heading_of_section(previous):
-        previous.remove()
+    if previous is not None and previous.tag != "-text":
+        small = stats.get(previous.mem_id)
+        if small is not None and small.chars <= 40 and small.nodes <= 20 and _heading_of_section(previous):
+            previous.remove()
     node.remove()

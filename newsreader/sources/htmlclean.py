@@ -172,10 +172,49 @@ def _own_time(root: LexborNode) -> str:
     return ""
 
 
+# Elements nested deeper than this are unwrapped before parsing: the HTML parser's tree
+# building costs time in proportion to the depth for every tag (quadratic in all), and no
+# article needs more than a few dozen levels.
+MAX_DEPTH = 512
+_TAG_RE = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*>")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+                   "source", "track", "wbr"})
+
+
+def bound_depth(html: str) -> str:
+    """``html`` with tags that would open elements beyond :data:`MAX_DEPTH` levels (and their
+    closing tags) removed; their text stays. Linear; a no-op for ordinary pages."""
+    if html.count("<") <= MAX_DEPTH:
+        return html
+    pieces: list[str] = []
+    depth = skipped = last = 0
+    for match in _TAG_RE.finditer(html):
+        closing, name = match.group(1), match.group(2).lower()
+        if name in _VOID or match.group(0).endswith("/>"):
+            continue
+        if not closing:
+            if depth < MAX_DEPTH:
+                depth += 1
+                continue
+            skipped += 1
+        elif skipped:
+            skipped -= 1
+        else:
+            depth = max(depth - 1, 0)
+            continue
+        pieces.append(html[last:match.start()])
+        last = match.end()
+    if not pieces:
+        return html
+    pieces.append(html[last:])
+    return "".join(pieces)
+
+
 def clean_html(source_html: str, *, title: str = "", url: str = "") -> CleanBody:
     """Clean one article's HTML. ``title`` lets a heading that repeats it be dropped; ``url``
     (the article's own) tells links to other articles of the same site from the rest."""
     source_html = cjk.unwrap_source_lines(source_html.replace(MARK_OPEN, "").replace(MARK_CLOSE, ""))
+    source_html = bound_depth(source_html)
     tree = LexborHTMLParser(source_html)
     root = _find_main(tree)
     if root is None:
