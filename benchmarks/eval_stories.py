@@ -77,9 +77,9 @@ def main(argv: list[str]) -> int:
             truth_groups[label].append(article_id)
 
     count = db.execute("SELECT count(*) FROM articles").fetchone()[0]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = compute.recompute(db)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     found_groups = [g for g in result.groups if len(g) > 1]
     truth = pairs_of(list(truth_groups.values()))
     found = pairs_of(found_groups)
@@ -93,7 +93,8 @@ def main(argv: list[str]) -> int:
     print(f"pairwise precision {precision:.3f}  recall {recall:.3f}")
     print(f"largest story {max(map(len, found_groups), default=0)} articles, "
           f"longest span {max(spans, default=0) / 3600:.1f} h")
-    print(f"editions + stories + related: {seconds * 1000:.0f} ms, {seconds * 1000 / max(count, 1):.2f} ms per article")
+    print(f"editions + stories + related: {seconds * 1000:.0f} ms wall, {cpu * 1000:.0f} ms CPU, "
+          f"{cpu * 1000 / max(count, 1):.2f} ms CPU per article")
     if show:
         titles = dict(db.execute("SELECT id, outlet || ' ' || title FROM articles"))
         print("\n-- found stories (label of each member)")

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from newsreader.script import to_simplified
 from newsreader.store.tokens import normalise
 
 LEAD_CHARS = 200
@@ -50,9 +51,17 @@ _TIMESTAMP = re.compile(
 _TITLE_TAIL = re.compile(r"\s+[-–—|]\s+[^-–—|]{1,16}(?:\s+[-–—|]\s+[^-–—|]{1,16})?$")
 
 
+_UNUSUAL = re.compile("[\uff01-\uff5e\u3000]")
+
+
 def fold(text: str) -> str:
-    """Simplified script, plain forms, lower case: the one form features are read from."""
-    return normalise(text)
+    """Simplified script, plain forms, lower case: the one form features are read from.
+
+    (The search index's fold, with its character tables applied only when the text has
+    fullwidth forms: translating every character through a table costs more than OpenCC.)"""
+    if _UNUSUAL.search(text):
+        return normalise(text)
+    return to_simplified(text).lower()
 
 
 def strip_boilerplate(lead: str) -> str:

@@ -62,13 +62,20 @@ def link(db: sqlite3.Connection, written: Iterable[tuple[str, int, str]]) -> Non
         for token in vector:
             index[token].append(n)
     touched: set[str] = set()
+    common = max(50, len(stored) // 20)  # features this widespread are not looked up (they still count)
     for story, first, keys in written:
         vector = parse(keys)
-        candidates: set[int] = set()
-        for token in vector:
-            candidates.update(index.get(token, ()))
+        partial: dict[int, float] = {}
+        for token, weight in vector.items():
+            posting = index.get(token, ())
+            if len(posting) > common:
+                continue
+            for n in posting:
+                partial[n] = partial.get(n, 0.0) + weight * stored[n][2][token]
         scored = []
-        for n in candidates:
+        for n, rough in partial.items():
+            if rough < THRESHOLD / 2:
+                continue
             other, other_first, other_vector = stored[n]
             if other == story or abs(other_first - first) > DAYS * 86400:
                 continue
