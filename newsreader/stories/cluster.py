@@ -29,6 +29,7 @@ MAX_ARTICLES = 150
 PAIR = 0.20  # a pair this similar is a candidate link
 CENTROID = 0.28  # two groups join only if their centroids are this similar
 LINKAGE = "centroid"
+LOOKUP = 24  # a doc's heaviest features looked up for candidates
 COMMON = 0.08  # features in more than this share of the window are not looked up (too common)
 
 # Markers of digests, roundups and daily template series.
@@ -185,23 +186,22 @@ class Grouper:
         common = self._common
         postings = self.postings
         for doc in batch:
+            # a pair as similar as PAIR shares some of the doc's heaviest features: look only those up
+            lookup = sorted((w, t) for t, w in doc.vector.items() if t not in common)[-LOOKUP:]
             scores: dict[int, float] = {}
             found: dict[int, Doc] = {}
             low = doc.published - WINDOW
-            for token, weight in doc.vector.items():
-                if token in common:
-                    continue
+            for weight, token in lookup:
                 for other in postings.get(token, ()):
                     if other.published >= low:
                         scores[other.rowid] = scores.get(other.rowid, 0.0) + weight * other.vector[token]
                         found[other.rowid] = other
-            if scores:
-                for rowid, partial in scores.items():
-                    if partial >= PAIR * 0.6:  # exact cosine only for plausible pairs
-                        other = found[rowid]
-                        exact = _dot(doc.vector, other.vector)
-                        if exact >= PAIR:
-                            pairs.append((exact, other, doc))
+            for rowid, partial in scores.items():
+                if partial >= PAIR * 0.4:  # exact cosine only for plausible pairs
+                    other = found[rowid]
+                    exact = _dot(doc.vector, other.vector)
+                    if exact >= PAIR:
+                        pairs.append((exact, other, doc))
             for token in doc.vector:
                 postings.setdefault(token, []).append(doc)
             self.window.append(doc)

@@ -64,10 +64,14 @@ def _typical(group: Group, entries: list[Doc]) -> Doc:
     return max(entries, key=lambda d: (cosine(d.vector, group.total), -d.published))
 
 
-def _write(db: sqlite3.Connection, groups: Iterable[Group], hook: _Editions, outcome: Outcome) -> list[tuple]:
-    """Store the groups; returns (id, first, profile) of each for the related links."""
+def _write(db: sqlite3.Connection, groups: Iterable[Group], hook: _Editions, outcome: Outcome,
+           keep: set[int] | None = None) -> list[tuple]:
+    """Store the groups (only those with a member not in ``keep``, the unchanged context, when
+    given); returns (id, first, profile) of each for the related links."""
     profiles = []
     for group in groups:
+        if keep is not None and all(d.rowid in keep for d in group.members):
+            continue
         members = sorted(group.members, key=lambda d: (d.published, d.rowid))
         entries = [d for d in members if d.rowid not in hook.primary]
         story_id = entries[0].id
@@ -92,13 +96,16 @@ def _write(db: sqlite3.Connection, groups: Iterable[Group], hook: _Editions, out
     return profiles
 
 
-def _run(db: sqlite3.Connection, start: int | None, end: int | None, known: set[int]) -> Outcome:
-    """Group the articles published in [start, end) after the context before ``start``."""
+def _run(db: sqlite3.Connection, start: int | None, end: int | None, known: set[int],
+         dirty: set[str] = frozenset()) -> Outcome:  # type: ignore[assignment]
+    """Group the articles published in [start, end) after the context before ``start``; context
+    groups are rewritten only when they changed (took new members, or their story is ``dirty``)."""
     outcome = Outcome()
     hook = _Editions(known)
     grouper = Grouper(force=hook)
+    keep: set[int] | None = None
     if start is not None:
-        context = list(read_docs(db, start - WINDOW - DAY, start))
+        context = list(read_docs(db, start - WINDOW, start))
         listed = _ints(d.rowid for d in context)
         story_of: dict[int, str | None] = {r: s or f"alone:{r}" for r, s in db.execute(
             f"SELECT s.rowid, s.story FROM story_articles s WHERE s.rowid IN ({listed})")}
@@ -110,15 +117,16 @@ def _run(db: sqlite3.Connection, start: int | None, end: int | None, known: set[
                 hook.primary[rowid] = entry
         grouper.preload(context, story_of)
         outcome.articles += len(context)
+        keep = {d.rowid for d in context if story_of.get(d.rowid) not in dirty}
     day: list[Doc] = []
     for doc in read_docs(db, start, end):
         outcome.articles += 1
         if day and doc.day != day[0].day:
-            related.link(db, _write(db, grouper.add(day), hook, outcome))
+            related.link(db, _write(db, grouper.add(day), hook, outcome, keep))
             day = []
         day.append(doc)
-    related.link(db, _write(db, grouper.add(day), hook, outcome))
-    related.link(db, _write(db, grouper.finish(), hook, outcome))
+    related.link(db, _write(db, grouper.add(day), hook, outcome, keep))
+    related.link(db, _write(db, grouper.finish(), hook, outcome, keep))
     return outcome
 
 
@@ -177,7 +185,7 @@ def update(db: sqlite3.Connection) -> Outcome | None:
         end = _extend(db, start, (max(times) // DAY + 1) * DAY)
         old = _clear_range(db, start, end, gone)
         known = {r for (r,) in db.execute("SELECT rowid FROM story_articles")}
-        outcome = _run(db, start, end, known)
+        outcome = _run(db, start, end, known, old)
         kept = {g[0] for g in outcome.groups}
         db.executemany("DELETE FROM stories WHERE id = ? AND id NOT IN (SELECT story FROM story_articles "
                        "WHERE story IS NOT NULL)", [(s,) for s in old - kept])

@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import add
 
 from newsreader.script import to_simplified
 from newsreader.store.tokens import normalise
@@ -51,14 +52,15 @@ _TIMESTAMP = re.compile(
 _TITLE_TAIL = re.compile(r"\s+[-–—|]\s+[^-–—|]{1,16}(?:\s+[-–—|]\s+[^-–—|]{1,16})?$")
 
 
-_UNUSUAL = re.compile("[\uff01-\uff5e\u3000]")
+_UNUSUAL = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")  # fullwidth letters and digits
 
 
 def fold(text: str) -> str:
     """Simplified script, plain forms, lower case: the one form features are read from.
 
-    (The search index's fold, with its character tables applied only when the text has
-    fullwidth forms: translating every character through a table costs more than OpenCC.)"""
+    (The search index's fold, its character tables applied only when the text has fullwidth
+    letters or digits: translating every character through a table costs more than OpenCC, and
+    features ignore punctuation anyway.)"""
     if _UNUSUAL.search(text):
         return normalise(text)
     return to_simplified(text).lower()
@@ -80,15 +82,14 @@ def strip_title(title: str) -> str:
 def tokens(text: str) -> list[str]:
     """The features of folded text: bigrams of each Han run (a lone character alone), Latin words."""
     out: list[str] = []
-    for match in _PIECE.finditer(text):
-        run = match.group(1)
+    for run, word in _PIECE.findall(text):
         if run:
             if len(run) == 1:
                 out.append(run)
             else:
-                out.extend(run[i:i + 2] for i in range(len(run) - 1))
+                out += map(add, run, run[1:])
         else:
-            out.append(match.group(2))
+            out.append(word)
     return out
 
 
@@ -123,10 +124,12 @@ def make_doc(rowid: int, id_: str, outlet: str, published: int, title: str, lead
     folded_title = strip_title(fold(title))
     folded_body = " ".join(strip_boilerplate(fold(lead[:PROFILE_CHARS])).split())
     title_tokens = tokens(folded_title)
-    counts = Counter(tokens(folded_body))
+    lead_tokens = tokens(folded_body[:LEAD_CHARS])
+    counts = Counter(lead_tokens)
+    counts.update(tokens(folded_body[LEAD_CHARS:]))
     counts.update(title_tokens)
     salient = {t: n for t, n in counts.items() if n >= 2}  # words recur; bigrams across words rarely do
-    return Doc(rowid, id_, outlet, published, title, title_tokens, tokens(folded_body[:LEAD_CHARS]),
+    return Doc(rowid, id_, outlet, published, title, title_tokens, lead_tokens,
                script, url, title + "\n" + lead[:LEAD_CHARS], salient)
 
 

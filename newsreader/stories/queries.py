@@ -152,10 +152,11 @@ def story(db: sqlite3.Connection, article_id: str) -> tuple[Story, list[Member],
         full = zlib.decompress(row[-1]).decode("utf-8", "ignore")
         lengths.append(len(full))
         texts.append(row[3] + "\n" + (row[-2] + "\n" if row[-2] else "") + full[:300])
+    grams = [edition_rules.bigrams(t) for t in texts]
     members = []
     for n, listing in enumerate(listings):
-        copy = any(m != n and listings[m].outlet != listing.outlet and edition_rules.same_text(texts[n], texts[m])
-                   for m in range(len(listings)))
+        copy = any(m != n and listings[m].outlet != listing.outlet
+                   and edition_rules.overlap(grams[n], grams[m]) >= edition_rules.COPY for m in range(len(listings)))
         members.append(Member(listing, lengths[n], copy, rows[n][9]))
     outlets: list[str] = []
     for listing in listings:
