@@ -12,33 +12,12 @@ import re
 import html2text
 from selectolax.lexbor import LexborHTMLParser
 
+from newsreader.labels import duration_text, media_label  # noqa: F401 - duration_text re-exported
 from newsreader.model import Link, Media
 from newsreader.safetext import openable_url
 from newsreader.sources.htmlclean import PLACEHOLDER
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-KIND_LABEL = {"image": "Image", "video": "Video", "audio": "Audio", "embed": "Embed"}
-
-
-def duration_text(seconds: int | None) -> str:
-    """``1:24`` or ``1:02:03``."""
-    if seconds is None:
-        return ""
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def media_label(number: int, media: list[Media]) -> str:
-    """``[Image 1]``, ``[Video 2 · 1:24]`` for the medium numbered ``number`` (1-based)."""
-    if not 1 <= number <= len(media):
-        return f"[{number}]"
-    item = media[number - 1]
-    label = f"{KIND_LABEL.get(item.kind, item.kind.title())} {number}"
-    if item.duration is not None:
-        label += f" · {duration_text(item.duration)}"
-    return f"[{label}]"
 
 
 # -- text from the article is escaped wherever it becomes Markdown ------------------------

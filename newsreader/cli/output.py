@@ -10,10 +10,10 @@ import os
 import shutil
 import sys
 from collections.abc import Iterable
-from datetime import datetime
 from typing import IO, Any
 
-from newsreader import cjk, paths, render, script
+from newsreader import cjk, labels, paths, render, script
+from newsreader.labels import local_time  # noqa: F401 - the CLI's name for it
 from newsreader.model import View
 from newsreader.safetext import openable_url, printable, printable_line
 from newsreader.store.records import Detail, Listing, iso
@@ -46,14 +46,6 @@ def shown(text: str) -> str:
     """Any text about to reach a terminal on one line (paths, titles, messages): made
     :func:`~newsreader.safetext.printable`, a path's undecodable bytes shown as ``\\xb0``."""
     return printable_line(paths.display(text))
-
-
-def local_time(moment: datetime | None, with_zone: bool = True) -> str:
-    """A UTC time in the user's local zone: ``2023-10-31 22:00 CET``."""
-    if moment is None:
-        return "undated"
-    local = moment.astimezone()
-    return local.strftime("%Y-%m-%d %H:%M %Z" if with_zone else "%Y-%m-%d %H:%M").strip()
 
 
 def configure_streams(json_out: bool) -> None:
@@ -106,7 +98,7 @@ def listing_table(items: Iterable[Listing], view: View, variant: str, stream: IO
     term = is_terminal(stream)
     room = width() - (10 + 2 + 10 + 2 + outlet_width + 2 + 2) if term else 0
     for item in items:
-        day = item.published.astimezone().strftime("%Y-%m-%d") if item.published else "undated   "
+        day = labels.local_day(item.published) if item.published else "undated   "
         title = script.convert(item.title, view, variant)
         mark = "★ " if item.starred else ("  " if term else "")
         if term and room > 10:
@@ -146,19 +138,10 @@ def detail_json(detail: Detail, view: View, variant: str) -> dict:
 def markdown_head(data: dict, listing: Listing) -> str:
     """The head of ``show --format markdown``: the title as a heading, outlet · time · author,
     the URL as an autolink; the article's text in it escaped (render.escape_markdown)."""
-    meta = [data["outlet_name"], local_time(listing.published)] + ([data["author"]] if data["author"] else [])
-    head = f"# {render.escape_markdown(data['title'])}\n\n{render.escape_markdown(' · '.join(meta))}"
+    meta = labels.join_byline(listing.outlet, data["outlet_name"], listing.published, data["author"])
+    head = f"# {render.escape_markdown(data['title'])}\n\n{render.escape_markdown(meta)}"
     url = openable_url(listing.url)
     return head + (f"\n\n<{url}>\n\n" if url else "\n\n")
-
-
-def _reference_label(detail: Detail, number: int, kind: str) -> str:
-    """``image``, ``video 1:24`` or ``link``: what a numbered reference is."""
-    if kind in ("video", "audio"):
-        duration = detail.media[number - 1].duration
-        if duration is not None:
-            return f"{kind} {render.duration_text(duration)}"
-    return kind
 
 
 def article_markdown(detail: Detail, view: View, variant: str) -> str:
@@ -175,7 +158,7 @@ def article_markdown(detail: Detail, view: View, variant: str) -> str:
         out += ["", "## Media and links", ""]
         captions = [m["caption"] for m in data["media"]] + [link["text"] for link in data["links"]]
         for (number, kind, url, _text), caption in zip(refs, captions, strict=True):
-            line = f"{number}. {_reference_label(detail, number, kind)}: {_markdown_url(url)}"
+            line = f"{number}. {labels.reference_kind(number, kind, detail.media)}: {_markdown_url(url)}"
             hls = detail.media[number - 1].hls_url if kind != "link" else None
             if hls:
                 line += f" (HLS: {_markdown_url(hls)})"
@@ -204,10 +187,7 @@ def article_text(detail: Detail, view: View, variant: str, wrap_width: int | Non
     listing = detail.listing
     out: list[str] = []
     out.extend(block(conv(listing.title)))
-    meta = [listing.outlet_name(view), local_time(listing.published)]
-    if detail.author and detail.author not in (listing.outlet_name(), listing.outlet):
-        meta.append(conv(detail.author))
-    out.append(" · ".join(meta))
+    out.append(labels.byline(listing, detail.author, view, variant))
     if listing.url:
         out.append(listing.url)
     out.append("")
@@ -223,7 +203,7 @@ def article_text(detail: Detail, view: View, variant: str, wrap_width: int | Non
     if refs:
         out.append("Media and links")
         for number, kind, url, text in refs:
-            line = f"[{number}] {_reference_label(detail, number, kind)}: {url}"
+            line = f"[{number}] {labels.reference_kind(number, kind, detail.media)}: {url}"
             if text:
                 line += f"  {conv(text)}"
             out.extend(block(line))

@@ -31,7 +31,7 @@ from newsreader.store.outline import (
 )
 from newsreader.store.prepare import TIES
 from newsreader.store.records import LISTING_COLUMNS, Detail, Listing
-from newsreader.store.search import Hit, search
+from newsreader.store.search import Hit, count_matches, search
 from newsreader.store.state import State, StateError
 from newsreader.stories import compute as story_compute
 from newsreader.stories import queries as story_queries
@@ -444,6 +444,10 @@ class Library:
         start = local_day_bounds(since)[0] if since else None
         end = local_day_bounds(until)[1] if until else None
         return coverage.count(self.db, query, by=by, outlet=outlet, start=start, end=end)
+
+    def search_count(self, query: str, *, outlet: str | None = None) -> int:
+        """How many articles match a search in all (``search`` lists at most its limit)."""
+        return count_matches(self.db, query, outlet=outlet)
 
     def count(self) -> int:
         """How many articles the cache holds."""

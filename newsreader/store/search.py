@@ -111,6 +111,18 @@ def _body_start(compressed: bytes) -> str:
     return data.decode("utf-8", errors="ignore")
 
 
+def count_matches(db: sqlite3.Connection, query: str, *, outlet: str | None = None) -> int:
+    """How many articles match ``query`` (title or text), however many that is."""
+    expression = tokens.match_expression(query)
+    if expression is None:
+        return 0
+    if outlet:
+        sql = ("SELECT count(*) FROM search JOIN articles a ON a.rowid = search.rowid "
+               "WHERE search MATCH ? AND a.outlet = ?")
+        return db.execute(sql, (expression, outlet)).fetchone()[0]
+    return db.execute("SELECT count(*) FROM search WHERE search MATCH ?", (expression,)).fetchone()[0]
+
+
 def search(db: sqlite3.Connection, query: str, *, outlet: str | None = None, limit: int = 50) -> list[Hit]:
     """The best ``limit`` hits for ``query`` (see module doc for the order)."""
     expression = tokens.match_expression(query)

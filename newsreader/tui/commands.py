@@ -1,48 +1,54 @@
-"""The command palette: every action as "area: verb", and articles found by their titles."""
+"""The command palette: every action of the table as "area: verb", and articles by title."""
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-if TYPE_CHECKING:
-    from newsreader.tui.app import NewsReaderApp
-
-ACTIONS: list[tuple[str, str, str]] = [
-    ("article: next", "next_article", "Open the next article"),
-    ("article: previous", "previous_article", "Open the previous article"),
-    ("article: star or unstar", "toggle_star", "Keep this article"),
-    ("article: open in browser", "open_article", "Open the article's own URL"),
-    ("article: media and links", "media", "List the media and links"),
-    ("script: cycle original / simplified / traditional", "toggle_script", "Change the script"),
-    ("search: find articles", "search", "Search titles and text"),
-    ("app: help", "help", "Every key binding"),
-    ("app: change theme", "change_theme", "Pick a theme (remembered)"),
-    ("app: re-index sources", "reindex", "Read changed files now"),
-    ("app: quit", "quit", "Leave newsreader"),
-]
+from newsreader import labels
+from newsreader.store.search import Hit as SearchHit
+from newsreader.tui import actions
+from newsreader.tui.messages import ArticleChosen
 
 
 class NewsCommands(Provider):
-    """Actions and article titles."""
+    """Actions (from :mod:`newsreader.tui.actions`) and article titles."""
+
+    async def _run(self, action: actions.Action) -> None:
+        main = getattr(self.app, "main", None)
+        target = main if action.scope in ("main", "tree", "reader") and main is not None else self.app
+        if action.scope == "tree":
+            target = main.query_one("#outline")  # type: ignore[union-attr]
+        elif action.scope == "reader":
+            target = main.query_one("#reader")  # type: ignore[union-attr]
+        await self.app.run_action(action.action, target)
 
     async def discover(self) -> Hits:
-        for name, action, help_text in ACTIONS:
-            yield DiscoveryHit(name, partial(self.app.run_action, action), help=help_text)
+        """Every action with a palette name."""
+        for action in actions.palette_actions():
+            yield DiscoveryHit(action.palette, partial(self._run, action), help=action.description)
 
     async def search(self, query: str) -> Hits:
+        """Actions whose names match, then articles whose titles do."""
         matcher = self.matcher(query)
-        for name, action, help_text in ACTIONS:
-            score = matcher.match(name)
+        for action in actions.palette_actions():
+            score = matcher.match(action.palette)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), partial(self.app.run_action, action), help=help_text)
-        if len(query.strip()) >= 1:
-            app = cast("NewsReaderApp", self.app)
-            hits = await app.search_titles(query)
-            for hit in hits:
-                yield Hit(0.5, Text(f"article: {hit.listing.title}"), partial(app.open_listing, hit.listing),
-                          help=f"{hit.listing.outlet} · {hit.listing.published:%Y-%m-%d}" if hit.listing.published
-                          else hit.listing.outlet)
+                yield Hit(score, matcher.highlight(action.palette), partial(self._run, action),
+                          help=action.description)
+        if not query.strip():
+            return
+        main = getattr(self.app, "main", None)
+        if main is None:
+            return
+        hits: list[SearchHit] = await asyncio.to_thread(main.library.search, query, limit=20)
+        for hit in hits:
+            if not hit.in_title:
+                continue
+            listing = hit.listing
+            yield Hit(0.5, Text(f"article: {listing.title}"),
+                      partial(main.post_message, ArticleChosen(listing.id, reveal=True)),
+                      help=f"{listing.outlet_name()} · {labels.local_day(listing.published)}")

@@ -59,11 +59,11 @@ async def test_enter_opens_an_article_and_marks_it_read():
     app, _ = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_first(pilot)
-        assert app.current is not None
-        assert app.current.listing.title == "拜登与习近平将在秘鲁举行一对一会晤"
+        assert app.main.current is not None
+        assert app.main.current.listing.title == "拜登与习近平将在秘鲁举行一对一会晤"
         text = reader_text(app)
         assert "纽约时报中文网" in text and "MICHAEL D. SHEAR" in text and "[Image 1]" in text
-        assert app.library.listing(app.current.listing.id).read
+        assert app.library.listing(app.main.current.listing.id).read
 
 
 async def test_t_cycles_the_script_for_the_whole_screen_and_is_remembered():
@@ -71,9 +71,9 @@ async def test_t_cycles_the_script_for_the_whole_screen_and_is_remembered():
     async with app.run_test(size=SIZE) as pilot:
         await open_first(pilot)
         await pilot.press("t")
-        assert app.view is View.SIMPLIFIED and "simplified" in app.sub_title
+        assert app.main.view is View.SIMPLIFIED and "simplified" in app.main.sub_title
         await pilot.press("t")
-        assert app.view is View.TRADITIONAL
+        assert app.main.view is View.TRADITIONAL
         await pilot.pause()
         assert "拜登與習近平將在秘魯舉行一對一會晤" in reader_text(app)
         labels = [str(node.label) for node in app.query_one(Outline).root.children]
@@ -82,26 +82,26 @@ async def test_t_cycles_the_script_for_the_whole_screen_and_is_remembered():
     again, _ = make_app()
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert again.view is View.TRADITIONAL
-        assert again.current is not None  # reopened where the user left off
+        assert again.main.view is View.TRADITIONAL
+        assert again.main.current is not None  # reopened where the user left off
         await pilot.press("t")
-        assert again.view is View.ORIGINAL
+        assert again.main.view is View.ORIGINAL
 
 
 async def test_n_and_p_walk_the_list_order():
     app, _ = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_first(pilot)
-        seen = [app.current.listing.outlet]
+        seen = [app.main.current.listing.outlet]
         for _ in range(4):
             await pilot.press("n")
             await pilot.pause()
-            seen.append(app.current.listing.outlet)
+            seen.append(app.main.current.listing.outlet)
         assert seen == ["nytimes", "rfi", "rfi", "epochtimes", "dw"]
         await pilot.press("n")  # the end: stays, says so
-        assert app.current.listing.outlet == "dw"
+        assert app.main.current.listing.outlet == "dw"
         await pilot.press("p")
-        assert app.current.listing.outlet == "epochtimes"
+        assert app.main.current.listing.outlet == "epochtimes"
 
 
 async def test_m_lists_media_and_a_number_opens_it():
@@ -155,7 +155,7 @@ async def test_s_stars_like_the_command_line():
     async with app.run_test(size=SIZE) as pilot:
         await open_first(pilot)
         await pilot.press("s")
-        article_id = app.current.listing.id
+        article_id = app.main.current.listing.id
         assert app.library.listing(article_id).starred
         await pilot.press("s")
         assert not app.library.listing(article_id).starred
@@ -187,19 +187,19 @@ async def test_search_flow_results_open_next_and_escape_back():
         assert results.option_count == 5 and app.focused is results
         await pilot.press("enter")
         await pilot.pause()
-        first = app.current.listing.id
+        first = app.main.current.listing.id
         assert "习近平" in reader_text(app)
         await pilot.press("n")
-        assert app.current.listing.id != first and app.current.listing.id == app.hits[1].listing.id
+        assert app.main.current.listing.id != first and app.main.current.listing.id == app.main.hits[1].listing.id
         await pilot.press("escape")
         await pilot.pause()
-        assert not app.searching and app.focused is app.query_one(Outline)
+        assert not app.main.searching and app.focused is app.query_one(Outline)
 
 
 async def test_a_missing_article_shows_an_error_not_a_crash():
     app, _ = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        app.open_id("0000000000000000")
+        app.main.open_id("0000000000000000")
         await pilot.pause()
         assert "no longer in the cache" in reader_text(app)
         assert app.is_running
@@ -220,7 +220,7 @@ async def test_markup_and_control_in_articles_show_literally(tmp_path):
         text = reader_text(app)
         assert "[bold red]红[/] [@click=app.quit]标题[/]" in text
         assert "[link=https://evil.example]点我[/link]" in text and "\x1b" not in text
-        leaf = app.query_one(Outline).find_article(app.current.listing.id)
+        leaf = app.query_one(Outline).find_article(app.main.current.listing.id)
         assert "[bold red]红[/]" in leaf.label.plain
         await pilot.press("m")
         await pilot.pause()
@@ -250,13 +250,13 @@ async def test_command_palette_runs_actions_and_finds_titles():
         await wait_for_palette_option(pilot, "script: cycle")
         await pilot.press("enter")
         await pilot.pause()
-        assert app.view is View.SIMPLIFIED
+        assert app.main.view is View.SIMPLIFIED
         await pilot.press("ctrl+p")
         await pilot.press(*"秘鲁")
         await wait_for_palette_option(pilot, "秘鲁")
         await pilot.press("enter")
         await pilot.pause()
-        assert app.current is not None and "秘鲁" in app.current.listing.title
+        assert app.main.current is not None and "秘鲁" in app.main.current.listing.title
 
 
 async def test_theme_choice_is_remembered():

@@ -23,7 +23,7 @@ async def test_a_state_that_cannot_be_saved_is_said_once_and_the_app_goes_on(tmp
     app = NewsReaderApp(library, index_on_start=False)
     async with app.run_test(size=SIZE) as pilot:
         await open_first(pilot)  # opening marks read: cannot be saved, said once
-        assert app.current is not None
+        assert app.main.current is not None
         said = [n.message for n in app._notifications]
         assert sum("cannot save the read mark" in m for m in said) == 1
         await pilot.press("s")
@@ -31,7 +31,7 @@ async def test_a_state_that_cannot_be_saved_is_said_once_and_the_app_goes_on(tmp
         said = [n.message for n in app._notifications]
         assert any("cannot save the star" in m for m in said)
         assert not any("Starred" in m for m in said)
-        assert not app.library.listing(app.current.listing.id).starred
+        assert not app.library.listing(app.main.current.listing.id).starred
         await pilot.press("n")  # and the app goes on
         await pilot.pause()
         assert app.is_running

@@ -7,21 +7,22 @@ expanded, a day's articles when the day is expanded (each in a thread worker, wi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from rich.style import Style
 from rich.text import Text
 from textual import work
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from newsreader import cjk, script
 from newsreader.model import View
-from newsreader.store.library import Library
+from newsreader.store.library import Library, OutletCount
 from newsreader.store.records import Listing
+from newsreader.tui import actions
+from newsreader.tui.messages import ArticleChosen
 
 
 @dataclass
@@ -48,17 +49,22 @@ class DayNode:
 class Outline(Tree):
     """Outlets and dates with their articles."""
 
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-    ]
+    BINDINGS = actions.bindings("tree")
 
-    class ArticleChosen(Message):
-        """The user chose an article (enter or click)."""
+    class _Outlets(Message):
+        """The outlets a worker loaded."""
 
-        def __init__(self, listing: Listing) -> None:
+        def __init__(self, counts: list[OutletCount]) -> None:
             super().__init__()
-            self.listing = listing
+            self.counts = counts
+
+    class _Children(Message):
+        """The days or articles a worker loaded for a node."""
+
+        def __init__(self, node: TreeNode, rows: list) -> None:
+            super().__init__()
+            self.node = node
+            self.rows = rows
 
     def __init__(self, library: Library, variant: str = "tw", **kwargs) -> None:
         super().__init__("outlets", **kwargs)
@@ -80,10 +86,11 @@ class Outline(Tree):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="outlets")
     def _load_outlets(self) -> None:
-        counts = self.library.outlet_counts()
-        self.app.call_from_thread(self._fill_outlets, counts)
+        self.post_message(self._Outlets(self.library.outlet_counts()))
 
-    def _fill_outlets(self, counts: list) -> None:
+    def on_outline__outlets(self, message: _Outlets) -> None:
+        """Rebuild the outlets, keeping open the ones that were."""
+        counts = message.counts
         expanded = {node.data.key for node in self.root.children
                     if isinstance(node.data, OutletNode) and node.is_expanded}
         self.clear()
@@ -96,8 +103,7 @@ class Outline(Tree):
                 node.expand()
         if not self.root.children:
             self.root.add_leaf(Text("No articles yet: run `newsreader index PATH`", style="dim"))
-        if self.cursor_line < 0:
-            self.cursor_line = 0
+        self.cursor_line = max(self.cursor_line, 0)
         self.post_message(self.Loaded(self.root))  # resumes a reveal waiting for the outlets
 
     def _outlet_label(self, data: OutletNode) -> Text:
@@ -139,11 +145,16 @@ class Outline(Tree):
     def _load(self, node: TreeNode) -> None:
         data = node.data
         if isinstance(data, OutletNode):
-            days = self.library.days(data.key)
-            self.app.call_from_thread(self._fill_days, node, days)
+            self.post_message(self._Children(node, self.library.days(data.key)))
         elif isinstance(data, DayNode):
-            listings = self.library.day_listings(data.outlet, data.day)
-            self.app.call_from_thread(self._fill_articles, node, listings)
+            self.post_message(self._Children(node, self.library.day_listings(data.outlet, data.day)))
+
+    def on_outline__children(self, message: _Children) -> None:
+        """Put a node's loaded children in."""
+        if isinstance(message.node.data, OutletNode):
+            self._fill_days(message.node, message.rows)
+        else:
+            self._fill_articles(message.node, message.rows)
 
     def _fill_days(self, node: TreeNode, days: list) -> None:
         outlet = node.data
@@ -159,6 +170,8 @@ class Outline(Tree):
         self.post_message(self.Loaded(node))
 
     def _fill_articles(self, node: TreeNode, listings: list[Listing]) -> None:
+        day = node.data
+        assert isinstance(day, DayNode)
         node.remove_children()
         unread = sum(not listing.read for listing in listings)
         day = node.data
@@ -186,7 +199,30 @@ class Outline(Tree):
         """Enter or click on an article opens it."""
         if isinstance(event.node.data, Listing):
             event.stop()
-            self.post_message(self.ArticleChosen(event.node.data))
+            self.post_message(ArticleChosen(event.node.data.id))
+
+    def total(self) -> int:
+        """How many articles the outlets hold."""
+        return sum(node.data.count for node in self.root.children if isinstance(node.data, OutletNode))
+
+    def mark_read(self, listing: Listing) -> None:
+        """An unread article was just read: its row, and the unread counts of its day and
+        outlet, whether or not they are loaded."""
+        read = replace(listing, read=True)
+        leaf = self.find_article(listing.id)
+        if leaf is not None:
+            leaf.data = read
+            leaf.set_label(self.article_label(read))
+        day = listing.published.astimezone().date() if listing.published else None
+        for outlet in self.root.children:
+            if not (isinstance(outlet.data, OutletNode) and outlet.data.key == listing.outlet):
+                continue
+            outlet.data.unread = max(outlet.data.unread - 1, 0)
+            outlet.set_label(self._outlet_label(outlet.data))
+            for day_node in outlet.children:
+                if isinstance(day_node.data, DayNode) and day_node.data.day == day:
+                    day_node.data.unread = max(day_node.data.unread - 1, 0)
+                    day_node.set_label(self._day_label(day_node.data))
 
     def find_article(self, article_id: str) -> TreeNode | None:
         """The loaded node of an article, if its day is open."""
@@ -198,22 +234,15 @@ class Outline(Tree):
         return None
 
     def update_listing(self, listing: Listing) -> None:
-        """Refresh an article's row (read, starred) wherever it is loaded, and the unread
-        counts of its day and outlet when it was just read."""
+        """Refresh an article's row (read, starred) where it is loaded (and the counts when
+        it was just read)."""
         node = self.find_article(listing.id)
         if node is None:
             return
-        was_unread = isinstance(node.data, Listing) and not node.data.read
+        if isinstance(node.data, Listing) and not node.data.read and listing.read:
+            self.mark_read(node.data)
         node.data = listing
         node.set_label(self.article_label(listing))
-        if was_unread and listing.read:
-            day, outlet = node.parent, node.parent.parent if node.parent else None
-            if day is not None and isinstance(day.data, DayNode):
-                day.data.unread = max(day.data.unread - 1, 0)
-                day.set_label(self._day_label(day.data))
-            if outlet is not None and isinstance(outlet.data, OutletNode):
-                outlet.data.unread = max(outlet.data.unread - 1, 0)
-                outlet.set_label(self._outlet_label(outlet.data))
 
     def set_view(self, view: View) -> None:
         """Relabel every loaded node in another script."""

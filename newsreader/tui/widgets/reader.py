@@ -5,17 +5,15 @@ from __future__ import annotations
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from newsreader import render, script
-from newsreader.cli.output import local_time
+from newsreader import labels, render, script
 from newsreader.model import View
 from newsreader.store.records import Detail
-from newsreader.tui import layout
+from newsreader.tui import actions, layout
 
 MAX_MEASURE = 92  # cells: a comfortable line length for Chinese prose
 SHOWN_CHARS = 300_000  # the reader lays out at most this much of a body (a long book chapter)
@@ -24,17 +22,11 @@ SHOWN_CHARS = 300_000  # the reader lays out at most this much of a body (a long
 class ArticleView(ScrollView, can_focus=True):
     """Headline, outlet, local time, author, URL, then the body with media placeholders."""
 
-    BINDINGS = [
-        Binding("j,down", "scroll_down", "Down", show=False),
-        Binding("k,up", "scroll_up", "Up", show=False),
-        Binding("space,pagedown", "page_down", "Page down", show=False),
-        Binding("b,pageup", "page_up", "Page up", show=False),
-        Binding("g,home", "top", "Top", show=False),
-        Binding("G,end", "bottom", "Bottom", show=False),
-    ]
+    BINDINGS = actions.bindings("reader")
 
     view: reactive[View] = reactive(View.ORIGINAL)
     highlight_query: reactive[str] = reactive("")
+    """The search whose terms are highlighted (empty: none)."""
 
     def __init__(self, variant: str = "tw", **kwargs) -> None:
         super().__init__(**kwargs)
@@ -96,10 +88,8 @@ class ArticleView(ScrollView, can_focus=True):
         title = Text(conv(article.listing.title), style=Style(bold=True))
         layout.highlight(title, self.highlight_query, styles.highlight)
         lines.extend(layout.wrap_text(title, width))
-        meta = [article.listing.outlet_name(view), local_time(article.listing.published)]
-        if article.author and article.author not in (article.listing.outlet_name(), article.listing.outlet):
-            meta.append(conv(article.author))
-        lines.extend(layout.wrap_text(Text(" · ".join(meta), style="italic"), width))
+        meta = labels.byline(article.listing, article.author, view, self.variant)
+        lines.extend(layout.wrap_text(Text(meta, style="italic"), width))
         if article.listing.url:
             lines.append(Text(article.listing.url[: width * 3], style="dim underline"))
         lines.append(Text("─" * min(width, 40), style="dim"))

@@ -1,0 +1,72 @@
+"""Messages that cross the app: from any pane, the palette or a worker to the main screen.
+
+Workers never touch widgets: they post one of these and the main screen, on the UI
+thread, shows what they found. Messages that belong to one widget live on it
+(``Outline.Loaded``).
+"""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from newsreader.store.indexer import IndexResult
+from newsreader.store.search import Hit
+
+
+class ArticleChosen(Message):
+    """The user chose an article — in the tree, the search results or the palette."""
+
+    def __init__(self, article_id: str, reveal: bool = False) -> None:
+        super().__init__()
+        self.article_id = article_id
+        """The article to open."""
+        self.reveal = reveal
+        """Whether the tree should move to it (when it was chosen elsewhere)."""
+
+
+class SearchDone(Message):
+    """A search worker found its hits."""
+
+    def __init__(self, query: str, hits: list[Hit], total: int) -> None:
+        super().__init__()
+        self.query = query
+        self.hits = hits
+        self.total = total
+        """How many articles match in all (``hits`` may be fewer)."""
+
+
+class IndexProgress(Message):
+    """How far background indexing is; a newer one replaces a queued older one."""
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
+
+    def can_replace(self, message: Message) -> bool:
+        """Only the latest progress matters."""
+        return isinstance(message, IndexProgress)
+
+
+class IndexDone(Message):
+    """Background indexing ended: ``result`` is None when another newsreader held the lock."""
+
+    def __init__(self, result: IndexResult | None) -> None:
+        super().__init__()
+        self.result = result
+
+
+class IndexFailed(Message):
+    """Background indexing stopped with an error."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error
+
+
+class Warned(Message):
+    """Something worth a warning happened in a worker (a file that could not be read)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text

@@ -1,0 +1,342 @@
+"""The main screen: the tree (or search results) beside the reader.
+
+It composes the panes, owns the script (``view``) and binds it down to them, and opens
+every article through one message, :class:`ArticleChosen`, whoever chose it — the tree,
+the search results or the command palette. Workers (search, indexing) post messages
+that this screen turns into what is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+from textual.worker import get_current_worker
+
+from newsreader import labels
+from newsreader.model import View
+from newsreader.store.library import Library, NotFound
+from newsreader.store.records import Detail
+from newsreader.store.state import StateError
+from newsreader.tui import actions
+from newsreader.tui.messages import (
+    ArticleChosen,
+    IndexDone,
+    IndexFailed,
+    IndexProgress,
+    SearchDone,
+    Warned,
+)
+from newsreader.tui.screens.media import MediaScreen
+from newsreader.tui.widgets.outline import Outline
+from newsreader.tui.widgets.reader import ArticleView
+from newsreader.tui.widgets.results import Results
+
+SCRIPT_NAMES = {View.ORIGINAL: "original 原文", View.SIMPLIFIED: "simplified 简体", View.TRADITIONAL: "traditional 繁體"}
+SEARCH_LIMIT = 200  # results listed; the count says how many match in all
+
+
+class MainScreen(Screen[None]):
+    """Outlets and dates (or search results) on the left, the article on the right."""
+
+    BINDINGS = actions.bindings("main")
+
+    view: reactive[View] = reactive(View.ORIGINAL)
+    """The script of the whole screen: original, simplified or traditional."""
+
+    def __init__(self, library: Library, variant: str = "tw", *, index_on_start: bool = True) -> None:
+        super().__init__()
+        self.index_on_start = index_on_start
+        self.library = library
+        self.variant = variant
+        self.current: Detail | None = None
+        """The article in the reader."""
+        self.searching = False
+        self.total: int | None = None
+        """How many articles the cache holds (None until the outlets are in)."""
+        self.found = 0
+        """How many articles match the search shown (more than are listed, past the limit)."""
+
+    # -- layout --------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="panes"):
+            with Vertical(id="left"):
+                yield Input(placeholder="search: 习近平, 台湾, \"a phrase\" … (enter)", id="search-input")
+                yield Outline(self.library, self.variant, id="outline")
+                yield Results(self.variant, id="results")
+                yield Static(id="status")
+            yield ArticleView(self.variant, id="reader")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Load the outlets, put the cursor in the tree, restore the script and the article
+        of last time; then index changed sources in a worker."""
+        state = self.library.state
+        outline = self.query_one(Outline)
+        outline.reload()
+        outline.focus()
+        try:
+            self.view = View.parse(state.get("script", "original"))
+        except ValueError:
+            self.view = View.ORIGINAL
+        self._update_title()
+        last = state.get("last_article")
+        if last:
+            self.open_id(last, reveal=True, restoring=True)
+        if self.index_on_start:
+            self.reindex()
+
+    @property
+    def hits(self) -> list:
+        """The hits of the search shown (empty when not searching)."""
+        return self.query_one(Results).hits if self.searching else []
+
+    def _update_title(self) -> None:
+        count = "" if self.total is None else labels.count(self.total, "article") + " · "
+        self.sub_title = f"{count}script: {SCRIPT_NAMES[self.view]}"
+
+    def on_outline_loaded(self, event: Outline.Loaded) -> None:
+        """Once the outlets are in, the header counts the articles."""
+        outline = self.query_one(Outline)
+        if event.node is outline.root:
+            self.total = outline.total()
+            self._update_title()
+
+    def watch_view(self, view: View) -> None:
+        """Bind the script down to every pane; remember it."""
+        if not self.is_mounted:
+            return
+        self.query_one(ArticleView).view = view
+        self.query_one(Outline).set_view(view)
+        if self.searching:
+            self._show_results()
+        self._update_title()
+        self._save(partial(self.library.state.put, "script", view.value))
+
+    def action_toggle_script(self) -> None:
+        """Original → simplified → traditional → original, for the whole screen."""
+        self.view = self.view.next()
+
+    # -- opening articles ----------------------------------------------------------------
+
+    @on(ArticleChosen)
+    def article_chosen(self, event: ArticleChosen) -> None:
+        """Open the article the tree, the results or the palette chose."""
+        event.stop()
+        self.open_id(event.article_id, reveal=event.reveal)
+
+    def open_id(self, article_id: str, reveal: bool = False, restoring: bool = False) -> None:
+        """Open an article by id; a missing or unreadable one shows an error in the reader
+        (or, when ``restoring`` the last session's article, the usual empty reader)."""
+        reader = self.query_one(ArticleView)
+        try:
+            detail = self.library.article(article_id)
+        except NotFound:
+            if restoring:  # the archive changed since: start afresh, no error
+                self._save(partial(self.library.state.put, "last_article", ""))
+                return
+            reader.show_article(None, "That article is no longer in the cache.")
+            return
+        except Exception as error:
+            reader.show_article(None, f"This article could not be shown: {error}")
+            return
+        self.current = detail
+        reader.highlight_query = self.query_one(Results).query_text if self.searching else ""
+        reader.show_article(detail)
+        outline = self.query_one(Outline)
+        if not detail.listing.read and self._save(partial(self.library.set_read, article_id)):
+            outline.mark_read(detail.listing)
+        self._save(partial(self.library.state.put, "last_article", article_id))
+        if reveal and not self.searching:
+            outline.reveal(detail.listing)
+
+    def _save(self, write: Callable[[], object]) -> bool:
+        """A write to the user's state through the app (which says once if it cannot be saved)."""
+        save = getattr(self.app, "save", None)
+        if save is None:
+            write()
+            return True
+        return bool(save(write))
+
+    def _step(self, step: int) -> None:
+        if self.searching and self.hits:
+            article_id = self.query_one(Results).step(self.current.listing.id if self.current else None, step)
+            if article_id is None:
+                self.notify("No more results", timeout=1.5)
+            else:
+                self.open_id(article_id)
+            return
+        order = self.query_one(Outline).outlet_order or None
+        listing = self.library.neighbour(self.current.listing if self.current else None, step, order)
+        if listing is None:
+            self.notify("No more articles", timeout=1.5)
+            return
+        self.open_id(listing.id, reveal=True)
+
+    def action_next_article(self) -> None:
+        """The next article in list order (or the next search result)."""
+        self._step(+1)
+
+    def action_previous_article(self) -> None:
+        """The previous article in list order (or the previous search result)."""
+        self._step(-1)
+
+    def action_toggle_star(self) -> None:
+        """Star or unstar the open article (the same state as `newsreader star`)."""
+        if not self.current:
+            self.notify("Open an article first", severity="warning")
+            return
+        article_id = self.current.listing.id
+        starred = not self.library.listing(article_id).starred
+        try:
+            self.library.set_starred(article_id, starred)
+        except StateError as error:  # an explicit act: say so every time
+            self.notify(str(error), severity="error", title="Not saved", markup=False, timeout=8)
+            return
+        self.query_one(Outline).update_listing(self.library.listing(article_id))
+        self.notify("★ Starred" if starred else "Unstarred", timeout=1.5)
+
+    # -- media and links -----------------------------------------------------------------
+
+    def action_media(self) -> None:
+        """List the open article's media and links."""
+        if not self.current:
+            self.notify("Open an article first", severity="warning")
+            return
+        self.app.push_screen(MediaScreen(self.current, self.view, self.variant), self._open_reference)
+
+    def _open_reference(self, picked: tuple[str, str] | None) -> None:
+        if picked:
+            self.app.open_external(picked[1], picked[0])  # type: ignore[attr-defined]
+
+    def action_open_article(self) -> None:
+        """Open the article's own URL."""
+        if not self.current or not self.current.listing.url:
+            self.notify("This article has no URL", severity="warning")
+            return
+        self.app.open_external(self.current.listing.url, "link")  # type: ignore[attr-defined]
+
+    # -- search --------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        """Open the search field."""
+        self.set_class(True, "-searching")
+        search = self.query_one("#search-input", Input)
+        search.focus()
+        search.select_all()
+
+    @on(Input.Submitted, "#search-input")
+    def run_search(self, event: Input.Submitted) -> None:
+        """Search in a worker; results replace the tree."""
+        query = event.value.strip()
+        if query:
+            self.searching = True
+            self._search(query)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="search")
+    def _search(self, query: str) -> None:
+        hits = self.library.search(query, limit=SEARCH_LIMIT)
+        total = self.library.search_count(query) if len(hits) >= SEARCH_LIMIT else len(hits)
+        if not get_current_worker().is_cancelled:
+            self.post_message(SearchDone(query, hits, total))
+
+    def on_search_done(self, message: SearchDone) -> None:
+        """Show the hits (they replace the tree) and how many match."""
+        results = self.query_one(Results)
+        results.hits = []
+        results.query_text = message.query
+        self.found = message.total
+        results.show(message.hits, message.query, self.view)
+        results.focus()
+        if not message.hits:
+            self.notify(f"Nothing matches {message.query!r}", severity="warning", markup=False)
+        self._show_status()
+
+    def _show_results(self) -> None:
+        results = self.query_one(Results)
+        results.show(results.hits, results.query_text, self.view)
+
+    def _show_status(self) -> None:
+        results = self.query_one(Results)
+        found = max(self.found, len(results.hits))
+        listed = "" if found <= len(results.hits) else f", the newest {len(results.hits)} listed"
+        self.query_one("#status", Static).update(
+            Text(f"{labels.count(found, 'result')}{listed} · esc returns", style="dim"))
+
+    def action_leave_search(self) -> None:
+        """Back to the tree, where the user was."""
+        if not self.has_class("-searching"):
+            return
+        self.searching = False
+        self.set_class(False, "-searching")
+        self.query_one(ArticleView).highlight_query = ""
+        self.query_one("#status", Static).update("")
+        self.query_one(Outline).focus()
+
+    # -- indexing ------------------------------------------------------------------------
+
+    def action_reindex(self) -> None:
+        """Read changed files now."""
+        self.reindex()
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="index")
+    def reindex(self) -> None:
+        """Index changed sources with a connection of its own; progress as messages."""
+        worker = get_current_worker()
+
+        def warn(text: str) -> None:
+            self.post_message(Warned(text))
+
+        def progress(done: int, total: int) -> None:
+            self.post_message(IndexProgress(done, total))
+
+        background = Library(warn=warn)
+        try:
+            if not background.needs_index():
+                return
+            result = background.index(progress=progress, should_stop=lambda: worker.is_cancelled, wait=False)
+        except Exception as error:
+            self.post_message(IndexFailed(str(error)))
+            return
+        finally:
+            background.close()
+        self.post_message(IndexDone(result))
+
+    def on_index_progress(self, message: IndexProgress) -> None:
+        """``indexing 120/5,600 files…`` under the tree."""
+        if message.total:
+            self.query_one("#status", Static).update(
+                Text(f"indexing {message.done:,}/{message.total:,} files…", style="italic"))
+
+    def on_index_failed(self, message: IndexFailed) -> None:
+        """Say so; the cache as it was stays on screen."""
+        self.query_one("#status", Static).update("")
+        self.notify(f"Indexing failed: {message.error}", severity="error", markup=False)
+
+    def on_warned(self, message: Warned) -> None:
+        """A worker's warning as a notification."""
+        self.notify(message.text, severity="warning", markup=False)
+
+    def on_index_done(self, message: IndexDone) -> None:
+        """Say what changed and show it."""
+        status = self.query_one("#status", Static)
+        result = message.result
+        if result is None:
+            status.update(Text("another newsreader is indexing", style="dim"))
+            return
+        if not result.parsed:
+            status.update("")
+            return
+        failed = f", {len(result.failed)} could not be read" if result.failed else ""
+        status.update(Text(f"indexed {labels.count(result.parsed, 'changed file')}{failed}", style="dim"))
+        self.set_timer(8, lambda: status.update("") if not self.searching else None)
+        self.query_one(Outline).reload()
