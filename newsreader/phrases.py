@@ -41,7 +41,14 @@ class PhraseTable:
         self.rules = list(rules)
         alternatives = [_trie_pattern(self.words)] if self.words else []
         alternatives += [f"(?P<r{n}>{pattern})" for n, (pattern, _) in enumerate(self.rules)]
-        self.pattern = re.compile("|".join(alternatives)) if alternatives else None
+        # Most positions start no segment: a class of every possible first character lets the
+        # regex engine pass them at C speed instead of trying each alternative there.
+        first: set[str] | None = {word[0] for word in self.words}
+        for pattern, _ in self.rules:
+            chars = _first_characters(pattern)
+            first = None if chars is None or first is None else first | chars
+        guard = f"(?=[{''.join(re.escape(c) for c in sorted(first))}])" if first else ""
+        self.pattern = re.compile(guard + "(?:" + "|".join(alternatives) + ")") if alternatives else None
 
     def replacement(self, match: re.Match[str]) -> str:
         """The conversion of one matched segment."""
@@ -74,6 +81,41 @@ class PhraseTable:
         if finish is not None:
             found = finish("\n".join(found)).split("\n")
         return _PLACEHOLDERS.sub(lambda m: found[ord(m.group(0)) - _FIRST_PLACEHOLDER], converted)
+
+
+def _first_characters(pattern: str) -> set[str] | None:
+    """The characters a match of ``pattern`` can start with, or None when that is not plain.
+
+    Understands what the tables use: lookbehinds, then a literal character or a class of
+    literal characters.
+    """
+    while pattern.startswith(("(?<=", "(?<!")):
+        pattern = pattern[_group_end(pattern) + 1:]
+    if not pattern:
+        return None
+    if pattern[0] == "[" and "]" in pattern:
+        body = pattern[1:pattern.index("]")]
+        return None if not body or body[0] == "^" or "\\" in body or "-" in body else set(body)
+    if re.escape(pattern[0]) == pattern[0] or not pattern[0].isascii():
+        return {pattern[0]}
+    return None
+
+
+def _group_end(pattern: str) -> int:
+    """The index of the ``)`` that closes the group ``pattern`` starts with."""
+    depth, in_class = 0, False
+    for index, char in enumerate(pattern):
+        if char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif not in_class and char == "(":
+            depth += 1
+        elif not in_class and char == ")":
+            depth -= 1
+            if depth == 0:
+                return index
+    return len(pattern)
 
 
 def _trie_pattern(words: Iterable[str]) -> str:

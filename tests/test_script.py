@@ -142,3 +142,9 @@ def test_phrase_table_leaves_text_with_its_own_placeholder_characters_to_opencc(
 def test_phrase_table_rejects_a_malformed_line() -> None:
     with pytest.raises(ValueError):
         phrases.parse_table("no tab here\n")
+
+
+def test_phrase_table_rules_with_any_start_still_match() -> None:
+    """The first-character guard only narrows where matching starts; a rule it cannot read disables it."""
+    table = phrases.parse_table("ab\tX\n~(?:c|d)e\tY\n~(?<=[qz])f\tW\n")
+    assert table.convert("ab ce de qf zf f", str.upper) == "X Y Y QW ZW F"
