@@ -74,19 +74,38 @@ def from_epoch_ms(value: str | int) -> datetime | None:
     return moment if moment is not None and moment >= EARLIEST_CAPTURE else None
 
 
-_SUFFIX = re.compile(r"^(?P<title>.+?)\s+[-–—|｜]\s+(?P<suffix>[^-–—|｜]{1,40})$")
+_SEPARATORS = (" - ", " – ", " — ", " | ", "｜", "|", " -- ")
+_BRACKETS = {"[": "]", "【": "】", "(": ")", "（": "）", "「": "」"}
 
 
 def strip_outlet_suffix(title: str, *names: str) -> str:
-    """Drop a `` - Outlet`` suffix that only repeats the outlet's name (or another given name)."""
-    match = _SUFFIX.match(title)
-    if not match:
-        return title
-    suffix = match.group("suffix").strip().casefold()
-    candidates = {n.strip().casefold() for n in names if n and n.strip()}
-    for n in list(candidates):
-        candidates.add(n.split(" ", 1)[-1])
-    return match.group("title").strip() if suffix in candidates else title
+    """Drop a `` - Outlet`` suffix or an ``Outlet｜``/``[Outlet]`` prefix that only repeats the
+    outlet's name (any of ``names``, with or without a Latin part), as often as they repeat
+    (`` – 法国国际广播电台 - RFI``); never other text. Linear in the title."""
+    candidates = set()
+    for name in names:
+        name = " ".join(name.split()).casefold()
+        if name:
+            candidates |= {name, name.split(" ", 1)[-1], name.split(" ", 1)[0]}
+    candidates.discard("")
+    changed = True
+    while changed:
+        changed = False
+        for separator in _SEPARATORS:
+            cut = title.rfind(separator)
+            if cut > 0 and " ".join(title[cut + len(separator):].split()).casefold() in candidates:
+                title, changed = title[:cut].rstrip(), True
+                break
+            cut = title.find(separator)
+            if cut > 0 and " ".join(title[:cut].split()).casefold() in candidates:
+                title, changed = title[cut + len(separator):].lstrip(), True
+                break
+        close = _BRACKETS.get(title[:1])
+        if not changed and close:
+            end = title.find(close, 1, 60)
+            if end > 0 and title[1:end].strip().casefold() in candidates and title[end + 1:].strip():
+                title, changed = title[end + 1:].lstrip(), True
+    return title
 
 
 _TRACKING = re.compile(r"^(utm_[a-z]+|source|smid|ref|ref_src|fbclid|gclid|spm)$", re.I)
@@ -122,6 +141,7 @@ def build(
     category: str = "",
     keywords: tuple[str, ...] = (),
     outlet_hints: tuple[str, ...] = (),
+    folder: str = "",
     extra_links: tuple = (),
 ) -> Article:
     """Assemble an Article: clean the body, settle the outlet, title and publication time.
@@ -130,10 +150,10 @@ def build(
     then ``published`` from the document's metadata, then the capture time.
     """
     url = canonical_url(url)
-    key = outlets.key_for(url, *outlet_hints)
+    key = outlets.key_for(url, *outlet_hints, folder=folder)
     outlet = outlets.get(key)
     title = clean_line(title)
-    title = strip_outlet_suffix(title, outlet.name_hans, outlet.name_hant, outlet.key, *outlet_hints)
+    title = strip_outlet_suffix(title, *outlet.names())
     body = clean_html(html, title=title, url=url)
     own = parse_time(body.own_time, outlet.timezone) if body.own_time else None
     links = list(body.links)

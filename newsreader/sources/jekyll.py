@@ -135,7 +135,7 @@ def parse(text: str, path: str) -> list[Article]:
         *(tags if isinstance(tags, list) else [tags]),
         *(categories if isinstance(categories, list) else [categories]),
         meta.get("author"),
-    ) if _text(v)) + (Path(path).parent.name,)
+    ) if _text(v))
     return [build(
         url=url,
         title=title,
@@ -149,4 +149,5 @@ def parse(text: str, path: str) -> list[Article]:
         category=_text(categories[0] if isinstance(categories, list) and categories else categories),
         keywords=tuple(_text(t) for t in (tags if isinstance(tags, list) else [tags]) if _text(t)),
         outlet_hints=hints,
+        folder=Path(path).parent.name if path else "",
     )]
