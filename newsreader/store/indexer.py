@@ -25,7 +25,7 @@ from typing import IO
 from newsreader import paths
 from newsreader.store import counts, schema, tokens
 from newsreader.store.prepare import MAX_SEARCHED_CHARS, FileResult, Row, prepare_many, search_text
-from newsreader.store.workers import start_worker
+from newsreader.store.workers import start_helpers, start_worker
 
 Progress = Callable[[int, int], None]
 Report = Callable[[str, str], None]
@@ -331,6 +331,7 @@ def _parse_all(paths: list[str], should_stop: Callable[[], bool]) -> Iterator[Fi
             yield from prepare_many(batch)
         return
     context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+    start_helpers(context)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker,
                              initargs=(os.getpid(),)) as pool:
         pending: list[Future] = []

@@ -16,8 +16,10 @@ import signal
 import sys
 import threading
 import time
+from multiprocessing.context import BaseContext
 
 _PR_SET_PDEATHSIG = 1
+_HELPERS_LOCK = threading.Lock()
 WATCH_EVERY = 0.25  # seconds between looks at the writer
 
 
@@ -80,3 +82,40 @@ def start_worker(writer: int) -> None:
             time.sleep(WATCH_EVERY)
 
     threading.Thread(target=watch, daemon=True, name="watch-writer").start()
+
+
+def _has_descriptor(stream: object) -> bool:
+    try:
+        return stream is not None and stream.fileno() >= 0  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def start_helpers(context: BaseContext) -> None:
+    """Start multiprocessing's helper processes (the resource tracker and, for the fork
+    server method, the fork server) with a stderr that is a real file descriptor.
+
+    The resource tracker hands ``sys.stderr.fileno()`` to its child. A host that swapped
+    ``sys.stderr`` for an object without one — Textual does, its ``fileno()`` is -1 — made
+    every pool fail with ``bad value(s) in fds_to_keep``. The helpers start once per
+    process; later pools reuse them.
+    """
+    from multiprocessing import resource_tracker
+
+    if _has_descriptor(sys.stderr):
+        return
+    with _HELPERS_LOCK:
+        saved = sys.stderr
+        real = sys.__stderr__ if _has_descriptor(sys.__stderr__) else None
+        stand_in = real or open(os.devnull, "w")  # noqa: SIM115 - closed below
+        try:
+            sys.stderr = stand_in
+            resource_tracker.ensure_running()
+            if context.get_start_method() == "forkserver":
+                from multiprocessing import forkserver
+
+                forkserver.ensure_running()
+        finally:
+            sys.stderr = saved
+            if stand_in is not real:
+                stand_in.close()
