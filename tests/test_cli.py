@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -159,3 +161,17 @@ def test_every_command_rebuilds_a_damaged_cache_with_one_line(xdg, damage):
     assert result.stdout.startswith(DW)  # the star survived
     if damage:
         assert len(result.stderr.strip().splitlines()) == 1 and "rebuilding" in result.stderr
+
+
+def test_the_app_does_not_start_without_a_terminal(tmp_path):
+    """`newsreader > file`: one line on stderr saying what to run instead, exit 2, nothing written."""
+    out = tmp_path / "out.txt"
+    with out.open("w") as handle:
+        done = subprocess.run([sys.executable, "-m", "newsreader"], stdout=handle, stderr=subprocess.PIPE,
+                              stdin=subprocess.DEVNULL, text=True, timeout=30)
+    assert done.returncode == 2
+    assert out.read_text() == ""
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and "needs a terminal" in lines[0] and "newsreader list" in lines[0]
+    piped = run_cli()  # stdout a pipe
+    assert piped.returncode == 2 and piped.stdout == "" and "\x1b" not in piped.stderr

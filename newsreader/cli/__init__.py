@@ -157,11 +157,23 @@ def _run(args: argparse.Namespace) -> int:
         library.close()
 
 
+def _is_terminal(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``newsreader`` command."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
+        if not _is_terminal(sys.stdout) or not _is_terminal(sys.stdin):
+            print("newsreader: the app needs a terminal; for output to a file or pipe run "
+                  "'newsreader list', 'newsreader show ID' or 'newsreader export' (see 'newsreader --help')",
+                  file=sys.stderr)
+            return Exit.USAGE
         from newsreader.tui.run import run_app
 
         return run_app()
