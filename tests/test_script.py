@@ -44,6 +44,17 @@ def tw(text: str) -> str:
     ("他声明了立场，游击队折合人民币。", "他聲明了立場，游擊隊折合人民幣。"),
     ("全球台湾研究中心", "全球臺灣研究中心"),
     ("干嘛要排干沼泽，处理干垃圾？", "幹嘛要排乾沼澤，處理乾垃圾？"),
+    # weeks and weekdays
+    ("伤病缺阵4周，股价创52周新高；他周二表示，四周的环境和周边地区。",
+     "傷病缺陣4週，股價創52週新高；他週二表示，四周的環境和周邊地區。"),
+    # a number before 万 outweighs a dictionary word after it
+    ("拜登面对的则是19万旗帜。", "拜登面對的則是19萬旗幟。"),
+    # 系 as the copula of legal prose; 系列/系统 stay
+    ("陈某系主动投案，二人均系初犯，一系列系统问题。", "陳某係主動投案，二人均係初犯，一系列系統問題。"),
+    # 制裁/制度 are never 製; 并 before a negation is 並; 克制 is not 剋制
+    ("对美国制裁之后，对财产制度的影响，真相并不存在，保持自我克制。",
+     "對美國制裁之後，對財產制度的影響，真相並不存在，保持自我克制。"),
+    ("新华发“怼”文，中华发展基金。", "新華發“懟”文，中華發展基金。"),
 ])
 def test_phrase_layer_fixes_each_class(source: str, expected: str) -> None:
     assert tw(source) == expected
@@ -69,6 +80,8 @@ def test_taiwan_phrases_keep_general_words_in_news() -> None:
     ("他已著手調查，接著看著文件。", "他已着手调查，接着看着文件。"),
     ("隨著飛機著陸，穿著制服的人很沉著。", "随着飞机着陆，穿着制服的人很沉着。"),
     ("這部著作顯著著名，是名著，土著居民所著。", "这部著作显著著名，是名著，土著居民所著。"),
+    ("今天藉新疆問題，也要藉著我們，憑藉典範；慰藉人心，杯盤狼藉。", "今天借新疆问题，也要借着我们，凭借典范；慰藉人心，杯盘狼藉。"),
+    ("中心覆核，上萬徵調的國民兵。", "中心复核，上万征调的国民兵。"),
 ])
 def test_simplified_view_converts_the_particle(source: str, expected: str) -> None:
     assert script.convert(source, View.SIMPLIFIED) == expected
