@@ -25,6 +25,7 @@ from newsreader.model import View
 from newsreader.store.library import Library, NotFound
 from newsreader.store.records import Detail
 from newsreader.store.state import StateError
+from newsreader.stories import display
 from newsreader.tui import actions
 from newsreader.tui.messages import (
     ArticleChosen,
@@ -34,7 +35,9 @@ from newsreader.tui.messages import (
     SearchDone,
     Warned,
 )
+from newsreader.tui.screens.coverage import CoverageScreen
 from newsreader.tui.screens.media import MediaScreen
+from newsreader.tui.screens.story import StoryScreen
 from newsreader.tui.widgets.outline import Outline
 from newsreader.tui.widgets.reader import ArticleView
 from newsreader.tui.widgets.results import Results
@@ -151,6 +154,7 @@ class MainScreen(Screen[None]):
             return
         self.current = detail
         reader.highlight_query = self.query_one(Results).query_text if self.searching else ""
+        reader.covered, reader.badge = self._story_lines(detail)
         reader.show_article(detail)
         outline = self.query_one(Outline)
         if not detail.listing.read and self._save(partial(self.library.set_read, article_id)):
@@ -204,6 +208,49 @@ class MainScreen(Screen[None]):
             return
         self.query_one(Outline).update_listing(self.library.listing(article_id))
         self.notify("★ Starred" if starred else "Unstarred", timeout=1.5)
+
+    # -- stories, editions, coverage ----------------------------------------------------
+
+    def _story_lines(self, detail: Detail) -> tuple[str, str]:
+        """"also covered by: …" and the edition badge of an article (empty when none)."""
+        try:
+            covered = display.also_covered(self.library, detail.listing.id, self.view)
+            other = display.other_edition(self.library, detail.listing.id)
+        except Exception:  # the story tables are cache data: never let them stop reading
+            return "", ""
+        return covered, display.badge(detail.script) if other else ""
+
+    def action_story(self) -> None:
+        """The open article's story: every outlet's article, related stories."""
+        if not self.current:
+            self.notify("Open an article first", severity="warning")
+            return
+        screen = StoryScreen(self.library, self.current.listing.id, self.view, self.variant)
+        self.app.push_screen(screen, self._open_chosen)
+
+    def action_edition(self) -> None:
+        """Switch to the open article's other edition (simplified ↔ traditional)."""
+        if not self.current:
+            self.notify("Open an article first", severity="warning")
+            return
+        other = display.other_edition(self.library, self.current.listing.id)
+        if other is None:
+            self.notify("This article has no other edition", timeout=2)
+            return
+        self.open_id(other[0])
+        self.notify(f"Edition: {display.badge(other[1])} {other[1]}", timeout=1.5)
+
+    def action_coverage(self) -> None:
+        """Coverage of the search shown: one row per outlet over time."""
+        query = self.query_one(Results).query_text if self.searching else ""
+        if not query:
+            self.notify("Search first (/), then C shows its coverage", severity="warning")
+            return
+        self.app.push_screen(CoverageScreen(self.library, query, self.view, self.variant), self._open_chosen)
+
+    def _open_chosen(self, article_id: str | None) -> None:
+        if article_id:
+            self.open_id(article_id, reveal=True)
 
     # -- media and links -----------------------------------------------------------------
 

@@ -33,6 +33,10 @@ class ArticleView(ScrollView, can_focus=True):
         self.variant = variant
         self.article: Detail | None = None
         self.error: str = ""
+        self.covered = ""
+        """"also covered by: …" under the headline (empty when no other outlet has the story)."""
+        self.badge = ""
+        """简 or 繁 beside the byline when the article has another edition."""
         self._lines: list[Strip] = []
         self._laid_out_for: tuple | None = None
         self._markdown_cache: dict[str, str] = {}
@@ -88,7 +92,11 @@ class ArticleView(ScrollView, can_focus=True):
         title = Text(conv(article.listing.title), style=Style(bold=True))
         layout.highlight(title, self.highlight_query, styles.highlight)
         lines.extend(layout.wrap_text(title, width))
+        if self.covered:
+            lines.extend(layout.wrap_text(Text(conv(self.covered), style="dim"), width))
         meta = labels.byline(article.listing, article.author, view, self.variant)
+        if self.badge:
+            meta = f"[{self.badge}] e ⇄  {meta}"
         lines.extend(layout.wrap_text(Text(meta, style="italic"), width))
         if article.listing.url:
             lines.append(Text(article.listing.url[: width * 3], style="dim underline"))

@@ -1,0 +1,126 @@
+"""Coverage of a search over time: one row per outlet, a sparkline of its matching articles.
+
+Enter on an outlet's row lists that outlet's hits below; enter on a hit opens it (the
+screen closes with its id).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, ListItem, ListView, OptionList, Sparkline
+from textual.widgets.option_list import Option
+
+from newsreader import labels, outlets, script
+from newsreader.model import View
+from newsreader.store.library import Library
+from newsreader.stories.coverage import span
+
+HITS_LIMIT = 200
+
+
+def bucket_size(first: str, last: str) -> str:
+    """Days for up to two months of hits, ISO weeks for up to two years, else months."""
+    from datetime import date
+
+    days = (date.fromisoformat(last) - date.fromisoformat(first)).days
+    return "day" if days <= 62 else "week" if days <= 730 else "month"
+
+
+class OutletRow(ListItem):
+    """One outlet: its name, a sparkline of its hits per bucket, and its total."""
+
+    def __init__(self, key: str, name: str, series: list[int], total: int) -> None:
+        super().__init__()
+        self.key = key
+        self.outlet_name = name
+        self.series = series
+        self.total = total
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="coverage-row"):
+            yield Label(Text(self.outlet_name), classes="coverage-name")
+            yield Sparkline(self.series, summary_function=max, classes="coverage-spark")
+            yield Label(Text(f"{self.total:>5}"), classes="coverage-total")
+
+
+class CoverageScreen(ModalScreen[str | None]):
+    """The coverage of one query; dismisses with the id of a hit to open, or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,C", "dismiss(None)", "Close")]
+
+    DEFAULT_CSS = """
+    CoverageScreen { align: center middle; }
+    #coverage-box { width: 95%; height: 90%; border: round $accent; padding: 0 1; background: $surface; }
+    #coverage-rows { height: 1fr; }
+    .coverage-row { height: 1; }
+    .coverage-name { width: 18; }
+    .coverage-spark { width: 1fr; height: 1; }
+    .coverage-total { width: 7; }
+    #coverage-hits { height: 1fr; display: none; }
+    """
+
+    def __init__(self, library: Library, query: str, view: View, variant: str) -> None:
+        super().__init__()
+        self.library = library
+        self.query_text = query
+        self.view = view
+        self.variant = variant
+        self.data: dict = {}
+        self.buckets: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="coverage-box"):
+            yield Label("", id="coverage-title")
+            yield ListView(id="coverage-rows")
+            yield OptionList(id="coverage-hits")
+            yield Label(Text("enter on an outlet lists its hits · enter on a hit opens it · esc closes", style="dim"))
+
+    def on_mount(self) -> None:
+        """Count and draw."""
+        data = self.library.coverage(self.query_text)
+        days = [d for buckets in data["outlets"].values() for d in buckets]
+        by = bucket_size(min(days), max(days)) if days else "day"
+        if by != "day":
+            data = self.library.coverage(self.query_text, by=by)
+        self.data = data
+        self.buckets = span([b for buckets in data["outlets"].values() for b in buckets], by)
+        first, last = (self.buckets[0], self.buckets[-1]) if self.buckets else ("", "")
+        title = Text(f"Coverage of {self.query_text!r}: ", style="bold")
+        title.append(f"{data['total']} articles, {len(data['outlets'])} outlets, by {by}  {first} … {last}",
+                     style="dim")
+        self.query_one("#coverage-title", Label).update(title)
+        rows = self.query_one("#coverage-rows", ListView)
+        for key, counts in data["outlets"].items():
+            series = [counts.get(b, 0) for b in self.buckets]
+            rows.append(OutletRow(key, outlets.get(key).name(self.view), series, sum(series)))
+        rows.focus()
+
+    def on_list_view_selected(self, event: ListView.Selected) -> None:
+        """Enter on an outlet lists its hits."""
+        event.stop()
+        item = event.item
+        if not isinstance(item, OutletRow):
+            return
+        hits = self.library.search(self.query_text, outlet=item.key, limit=HITS_LIMIT)
+        box = self.query_one("#coverage-hits", OptionList)
+        box.clear_options()
+        for hit in hits:
+            row = Text(f"{labels.local_day(hit.listing.published)}  ", style="dim")
+            row.append(script.convert(hit.listing.title, self.view, self.variant))
+            box.add_option(Option(row, id=hit.listing.id))
+        box.display = True
+        if hits:
+            box.highlighted = 0
+        box.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter on a hit opens it."""
+        event.stop()
+        if event.option.id:
+            self.dismiss(event.option.id)

@@ -1,0 +1,126 @@
+"""The app's story keys: c (the story side by side), e (the other edition), C (coverage of a search),
+and "also covered by" under the headline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import ListView, OptionList
+
+from newsreader.config import Settings
+from newsreader.store.library import Library
+from newsreader.tui.app import NewsReaderApp
+from newsreader.tui.screens.coverage import CoverageScreen, OutletRow
+from newsreader.tui.screens.story import StoryScreen
+from tests.conftest import write_post
+from tests.test_stories import EARTHQUAKE, TYPHOON, convert, ids_by_title, paragraphs, typhoon_archive
+from tests.tui.test_app import SIZE, reader_text
+
+
+def make(folder: Path) -> tuple[NewsReaderApp, Library]:
+    library = Library()
+    library.index([str(folder)])
+    app = NewsReaderApp(library, Settings(), index_on_start=False)
+    app.opener = lambda url, kind="link": "recorded"
+    return app, library
+
+
+async def test_also_covered_by_and_c_opens_the_story(tmp_path: Path) -> None:
+    typhoon_archive(tmp_path / "a")
+    app, library = make(tmp_path / "a")
+    titles = ids_by_title(library)
+    first = titles["台风海鸥在广东湛江登陆 三万人转移"]
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        app.main.open_id(first)
+        await pilot.pause()
+        text = reader_text(app)
+        assert "also covered by: 中央社 · 联合早报" in text
+        assert text.index("also covered by") < text.index("RFI")  # under the headline, above the byline
+        await pilot.press("c")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StoryScreen)
+        rows = screen.query_one("#story-articles", OptionList)
+        assert rows.option_count == 3
+        assert [str(rows.get_option_at_index(i).id) for i in range(3)] == screen.article_ids
+        outlets = [library.listing(i).outlet for i in screen.article_ids]
+        assert outlets == ["rfi", "cna", "zaobao"]  # oldest first
+        assert "颱風海鷗登陸" in str(rows.get_option_at_index(1).prompt)  # each headline as written
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, StoryScreen)
+        assert app.main.current.listing.id == screen.article_ids[1]
+        assert "also covered by: RFI 法广 · 联合早报" in reader_text(app)
+        await pilot.press("t", "t")  # original → simplified → traditional: the story follows the screen
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        assert "颱風海鷗在廣東湛江登陸" in str(app.screen.query_one("#story-articles", OptionList)
+                                          .get_option_at_index(0).prompt)
+
+
+async def test_e_switches_edition_with_a_badge(tmp_path: Path) -> None:
+    folder = tmp_path / "a"
+    title = "北海道东部海域发生6.8级地震 三人轻伤"
+    write_post(folder, "https://www.rfi.fr/cn/国际/20230901-地震", title, "2023-09-01T06:00:00Z",
+               paragraphs(EARTHQUAKE))
+    write_post(folder, "https://www.rfi.fr/tw/國際/20230901-地震", convert("s2twp", title), "2023-09-01T06:03:00Z",
+               paragraphs([convert("s2twp", p) for p in EARTHQUAKE]))
+    write_post(folder, "https://www.zaobao.com/realtime/china/story1", "台风海鸥登陆湛江", "2023-09-01T07:00:00Z",
+               paragraphs(TYPHOON))
+    app, library = make(folder)
+    shown = next(i for i in library.listings() if i.outlet == "rfi")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        app.main.open_id(shown.id)
+        await pilot.pause()
+        assert "[简] e ⇄" in reader_text(app)
+        await pilot.press("e")
+        await pilot.pause()
+        assert app.main.current.listing.url.startswith("https://www.rfi.fr/tw/")
+        assert "[繁] e ⇄" in reader_text(app)
+        await pilot.press("e")
+        await pilot.pause()
+        assert app.main.current.listing.id == shown.id
+        app.main.open_id(next(i for i in library.listings() if i.outlet == "zaobao").id)
+        await pilot.pause()
+        assert "e ⇄" not in reader_text(app)  # no badge without another edition
+        await pilot.press("e")
+        await pilot.pause()
+        assert any("no other edition" in n.message for n in app._notifications)
+
+
+async def test_capital_c_shows_the_coverage_of_a_search(tmp_path: Path) -> None:
+    typhoon_archive(tmp_path / "a")
+    write_post(tmp_path / "a", "https://www.rfi.fr/cn/中国/20230910-湛江", "湛江灾后重建 台风过后一周",
+               "2023-09-10T10:30:00Z", paragraphs(TYPHOON[2:]))
+    app, _ = make(tmp_path / "a")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("C")
+        await pilot.pause()
+        assert not isinstance(app.screen, CoverageScreen)  # nothing searched yet
+        await pilot.press("slash")
+        await pilot.press(*"湛江", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        app.main.query_one("#search-input").blur()
+        await pilot.press("C")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CoverageScreen)
+        rows = list(screen.query(OutletRow))
+        assert rows[0].key == "rfi" and {r.key for r in rows} == {"rfi", "cna", "zaobao"}
+        rfi = rows[0]
+        assert rfi.total == 2 and len(rfi.series) == len(screen.buckets) == 10  # day by day, gaps kept
+        assert rfi.series[0] == 1 and rfi.series[-1] == 1 and sum(rfi.series[1:-1]) == 0
+        screen.query_one("#coverage-rows", ListView).index = 0
+        await pilot.press("enter")
+        await pilot.pause()
+        hits = screen.query_one("#coverage-hits", OptionList)
+        assert hits.display and hits.option_count == 2
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, CoverageScreen)
+        assert app.main.current.listing.outlet == "rfi"
