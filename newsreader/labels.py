@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from newsreader import outlets, script
-from newsreader.model import Media, View
+from newsreader.model import DateOnly, Media, View
 from newsreader.store import tokens
 from newsreader.store.records import Listing
 
@@ -16,20 +16,28 @@ KIND_LABEL = {"image": "Image", "video": "Video", "audio": "Audio", "embed": "Em
 
 
 def local_time(moment: datetime | None, with_zone: bool = True) -> str:
-    """A UTC time in the user's local zone: ``2023-10-31 22:00 CET`` (``undated`` for none)."""
+    """A UTC time in the user's local zone: ``2023-10-31 22:00 CET`` (``undated`` for none);
+    a date given without a time (:class:`DateOnly`) is that date alone, in every zone."""
     if moment is None:
         return "undated"
+    if isinstance(moment, DateOnly):
+        return moment.calendar_day.isoformat()
     local = moment.astimezone()
     return local.strftime("%Y-%m-%d %H:%M %Z" if with_zone else "%Y-%m-%d %H:%M").strip()
 
 
 def local_day(moment: datetime | None) -> str:
-    """The local calendar day of a time, ``2023-10-31`` (``undated`` for none)."""
+    """The local calendar day of a time, ``2023-10-31`` (``undated`` for none); a
+    :class:`DateOnly` is its own day in every zone, never the day before west of Greenwich."""
+    if isinstance(moment, DateOnly):
+        return moment.calendar_day.isoformat()
     return moment.astimezone().strftime("%Y-%m-%d") if moment is not None else "undated"
 
 
 def local_clock(moment: datetime | None) -> str:
-    """The local time of day, ``22:00`` (``--:--`` for none)."""
+    """The local time of day, ``22:00`` (``--:--`` for none, blank for a date without a time)."""
+    if isinstance(moment, DateOnly):
+        return "     "
     return moment.astimezone().strftime("%H:%M") if moment is not None else "--:--"
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime
 from enum import Enum
 
 
@@ -46,6 +46,27 @@ class View(str, Enum):
         return order[(order.index(self) + 1) % len(order)]
 
 
+class DateOnly(datetime):
+    """A publication date with no time of day (front matter ``date: 2020-10-09``).
+
+    It is the noon (UTC) of that day, so it sorts within its day and falls on that day
+    in every time zone from UTC-11 to UTC+11; it is shown as the date, without a time
+    (see :mod:`newsreader.labels`), and stored with a flag (the cache's ``date_only``).
+    Being a ``datetime``, it passes wherever a publication time does, and stays a
+    ``DateOnly`` through ``astimezone``.
+    """
+
+    @classmethod
+    def on(cls, day: date) -> DateOnly:
+        """The date-only moment of a calendar day."""
+        return cls(day.year, day.month, day.day, 12, tzinfo=UTC)
+
+    @property
+    def calendar_day(self) -> date:
+        """The calendar day it stands for (whatever zone it was moved to)."""
+        return self.astimezone(UTC).date()
+
+
 @dataclass(frozen=True)
 class Media:
     """An image, video, audio clip or embed that belongs to an article, in body order."""
@@ -73,7 +94,7 @@ class Article:
     url: str
     title: str
     outlet: str  # outlet key (see outlets.py)
-    published: datetime | None  # aware, UTC
+    published: datetime | None  # aware, UTC; a DateOnly when the source gives only a date
     body_html: str  # cleaned HTML with media placeholders (see sources/htmlclean.py)
     text: str  # the visible body text, paragraphs separated by blank lines
     summary: str = ""

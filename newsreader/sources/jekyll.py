@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from newsreader.model import Article
+from newsreader.model import Article, DateOnly
 from newsreader.sources import feeditem
-from newsreader.sources.common import ParseError, build, parse_time
+from newsreader.sources.common import ParseError, build, parse_time, plausible
 
 NAME = "jekyll"
 
@@ -109,10 +109,23 @@ def _text(value: Any) -> str:
     return htmllib.unescape(str(value)).strip()
 
 
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _time(value: Any) -> datetime | None:
+    """The front matter's ``date``: a time (UTC unless it says otherwise), or a date alone
+    (``2020-10-09``), kept as a :class:`DateOnly` rather than made midnight UTC."""
     if isinstance(value, datetime):
         return parse_time(value if value.tzinfo else value.replace(tzinfo=UTC))
-    return parse_time(_text(value))
+    if isinstance(value, date):
+        return plausible(DateOnly.on(value))
+    text = _text(value)
+    if _DATE_ONLY.fullmatch(text):
+        try:
+            return plausible(DateOnly.on(date.fromisoformat(text)))
+        except ValueError:
+            return None
+    return parse_time(text)
 
 
 def parse(text: str, path: str) -> list[Article]:

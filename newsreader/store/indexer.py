@@ -264,10 +264,10 @@ class Writer:
     def _insert(self, row: Row) -> None:
         rowid = self._free_rowid(row)
         self.db.execute(
-            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (rowid, row.id, row.url, row.outlet, row.title, row.summary, row.author, row.category,
              row.keywords, row.published, row.script, row.source, row.format, row.media, row.links,
-             row.quality),
+             row.quality, row.date_only),
         )
         self.db.execute("INSERT INTO bodies VALUES (?, ?, ?)", (rowid, row.body, row.text))
         self.counter.added(row.outlet, row.published, row.id)

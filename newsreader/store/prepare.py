@@ -14,7 +14,7 @@ import zlib
 from dataclasses import asdict, dataclass
 
 from newsreader import paths, script
-from newsreader.model import Article
+from newsreader.model import Article, DateOnly
 from newsreader.sources import ParseError, parse_file
 from newsreader.store import tokens
 
@@ -51,6 +51,7 @@ class Row:
     quality: int
     title_tokens: str
     body_tokens: str
+    date_only: int = 0  # 1: ``published`` is the noon (UTC) of a day given without a time
 
     def sort_key(self) -> int:
         """The preferred rowid: the publication time in epoch seconds, so rowid order is date
@@ -95,6 +96,7 @@ def to_row(article: Article) -> Row:
         category=article.category,
         keywords=json.dumps(list(article.keywords), ensure_ascii=False),
         published=published,
+        date_only=int(isinstance(article.published, DateOnly)),
         script=script.detect(article.title + "\n" + article.text).value,
         source=article.source,
         format=article.format,

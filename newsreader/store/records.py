@@ -9,13 +9,18 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from newsreader import outlets
-from newsreader.model import Link, Media, View
+from newsreader.model import DateOnly, Link, Media, View
 from newsreader.safetext import printable, printable_line
 
 
-def utc(epoch: int | None) -> datetime | None:
-    """An epoch in seconds as an aware UTC datetime."""
-    return datetime.fromtimestamp(epoch, UTC) if epoch is not None else None
+def utc(epoch: float | None) -> datetime | None:
+    """An epoch in seconds as an aware UTC datetime; a listing's ``published`` with its
+    half-second date-only mark (see :data:`LISTING_COLUMNS`) as a :class:`DateOnly`."""
+    if epoch is None:
+        return None
+    if isinstance(epoch, float) and epoch % 1:
+        return DateOnly.fromtimestamp(int(epoch), UTC)
+    return datetime.fromtimestamp(int(epoch), UTC)
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -24,8 +29,10 @@ def iso(moment: datetime | None) -> str | None:
 
 
 # Columns a listing needs, and the read/starred flags from the attached state database.
+# ``published`` carries the date-only flag as half a second (published + 0.5 when the source gave
+# only a date), so the columns keep their number and order for every query built on them.
 LISTING_COLUMNS = (
-    "a.rowid, a.id, a.outlet, a.title, a.published, a.url, a.source, "
+    "a.rowid, a.id, a.outlet, a.title, a.published + 0.5 * a.date_only, a.url, a.source, "
     "EXISTS (SELECT 1 FROM state.read r WHERE r.article_id = a.id), "
     "EXISTS (SELECT 1 FROM state.starred s WHERE s.article_id = a.id)"
 )
@@ -54,6 +61,11 @@ class Listing:
         return cls(rowid, id_, outlet, printable_line(title), utc(published), printable_line(url), source,
                    bool(read), bool(starred))
 
+    @property
+    def date_only(self) -> bool:
+        """The source gave a date without a time of day: show the date alone."""
+        return isinstance(self.published, DateOnly)
+
     def outlet_name(self, view: View = View.ORIGINAL) -> str:
         """The outlet's display name in a script."""
         return outlets.get(self.outlet).name(view)
@@ -66,6 +78,7 @@ class Listing:
             "outlet_name": self.outlet_name(),
             "title": self.title,
             "published": iso(self.published),
+            "date_only": self.date_only,
             "url": self.url,
             "source": self.source,
             "read": self.read,

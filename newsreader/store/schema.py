@@ -15,7 +15,7 @@ from pathlib import Path
 
 from newsreader.store import counts, tokens
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -37,7 +37,8 @@ CREATE TABLE articles (
     format TEXT NOT NULL,
     media TEXT NOT NULL,         -- JSON list
     links TEXT NOT NULL,         -- JSON list
-    quality INTEGER NOT NULL     -- length of the text: the fullest copy wins
+    quality INTEGER NOT NULL,    -- length of the text: the fullest copy wins
+    date_only INTEGER NOT NULL DEFAULT 0  -- 1: the source gave a date without a time (published is its noon UTC)
 );
 -- covers the outline's counts and days without touching the rows
 CREATE INDEX articles_outlet ON articles (outlet, rowid, published, id);
