@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import tomllib
 from dataclasses import dataclass, field
 
@@ -28,29 +29,58 @@ class Settings:
     problems: tuple[str, ...] = ()
 
 
+KNOWN = ("traditional", "openers", "theme", "keys")
+OPENER_KINDS = ("image", "video", "audio", "embed", "link")
+
+
+def _table(raw: dict, name: str, problems: list[str], where: str) -> dict:
+    value = raw.get(name, {})
+    if isinstance(value, dict):
+        return value
+    problems.append(f"{where}: {name} must be a table, e.g. [{name}] (ignored)")
+    return {}
+
+
 def load() -> Settings:
-    """Read the config file; a missing file gives the defaults, a broken one the defaults and a problem."""
+    """Read the config file; a missing file gives the defaults, a broken one the defaults and
+    a problem. Every value of a wrong type, and every unknown name, is a problem naming it
+    (that setting keeps its default); the rest of the file still counts."""
     path = paths.config_file()
+    where = paths.display(str(path))
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return Settings()
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        return Settings(problems=(f"{path}: ignored ({error})",))
-    problems: list[str] = []
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        return Settings(problems=(f"{where}: ignored ({reason})",))
+    problems: list[str] = [f"{where}: unknown setting {name!r} (ignored)" for name in raw if name not in KNOWN]
     traditional = raw.get("traditional", "tw")
     if traditional not in ("plain", "tw", "twp", "hk"):
-        problems.append(f"{path}: traditional must be tw, twp, hk or plain")
+        problems.append(f"{where}: traditional must be tw, twp, hk or plain")
         traditional = "tw"
     openers: dict[str, list[str]] = {}
-    for kind, command in (raw.get("openers") or {}).items():
+    for kind, command in _table(raw, "openers", problems, where).items():
+        if kind not in OPENER_KINDS:
+            problems.append(f"{where}: unknown opener {kind!r} (the kinds are {', '.join(OPENER_KINDS)})")
+            continue
         if isinstance(command, str) and command.strip():
-            openers[kind] = command.split()
-        elif isinstance(command, list) and command and all(isinstance(c, str) for c in command):
+            try:
+                openers[kind] = shlex.split(command)
+            except ValueError as error:
+                problems.append(f"{where}: openers.{kind} cannot be read as a command ({error})")
+        elif isinstance(command, list) and command and all(isinstance(c, str) and c for c in command):
             openers[kind] = list(command)
         else:
-            problems.append(f"{path}: openers.{kind} must be a command string or list")
-    keys = {k: v for k, v in (raw.get("keys") or {}).items() if isinstance(v, str)}
+            problems.append(f"{where}: openers.{kind} must be a command string or list")
+    keys: dict[str, str] = {}
+    for binding, value in _table(raw, "keys", problems, where).items():
+        if isinstance(value, str) and value.strip():
+            keys[binding] = value
+        else:
+            problems.append(f"{where}: keys.{binding} must be keys as a string, e.g. \"n,J\" (ignored)")
     theme = raw.get("theme", "")
-    return Settings(traditional=traditional, openers=openers, theme=theme if isinstance(theme, str) else "",
-                    keys=keys, problems=tuple(problems))
+    if not isinstance(theme, str):
+        problems.append(f"{where}: theme must be a theme's name (ignored)")
+        theme = ""
+    return Settings(traditional=traditional, openers=openers, theme=theme, keys=keys, problems=tuple(problems))

@@ -63,14 +63,20 @@ def _script(parser: argparse.ArgumentParser) -> None:
                         help="original (default), simplified or traditional (s, t, zh-Hans, zh-Hant)")
 
 
+LIMIT_MAX = 2**62  # "no limit": any larger --limit means as many as there are
+
+
 def _positive(text: str) -> int:
+    text = text.strip()
+    if text.isdecimal() and len(text) > 18:
+        return LIMIT_MAX  # (also past int()'s 4,300-digit guard)
     try:
-        value = int(text)
+        value = int(text, 10)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if value < 0:
         raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
+    return min(value, LIMIT_MAX)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -164,10 +170,35 @@ def _is_terminal(stream: object) -> bool:
         return False
 
 
+PATH_ARGUMENTS = frozenset({"paths", "remove"})  # decoded as paths (newsreader.paths), byte for byte
+
+
+def _text_arguments(args: argparse.Namespace) -> argparse.Namespace:
+    """Every argument that is text, not a path, as valid Unicode: bytes of the command line
+    that are not in the locale's encoding (Python keeps them as lone surrogates) become
+    U+FFFD, so a query or an outlet can be searched, stored and printed."""
+    def text(value: str) -> str:
+        try:
+            return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        except UnicodeError:
+            return value.encode("utf-8", "replace").decode("utf-8")
+
+    for name, value in vars(args).items():
+        if name in PATH_ARGUMENTS:
+            continue
+        if isinstance(value, str):
+            setattr(args, name, text(value))
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            setattr(args, name, [text(v) for v in value])
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``newsreader`` command."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _text_arguments(parser.parse_args(argv))
+    if getattr(args, "outlet", None) is not None and not args.outlet.strip():
+        parser.error("--outlet takes an outlet's key or name (see 'newsreader outlets'), not an empty string")
     if args.command is None:
         if not _is_terminal(sys.stdout) or not _is_terminal(sys.stdin):
             print("newsreader: the app needs a terminal; for output to a file or pipe run "

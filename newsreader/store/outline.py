@@ -67,8 +67,16 @@ class Counts:
 
 
 def local_day_bounds(day: date) -> tuple[int, int]:
-    """The epoch seconds at which a local calendar day starts and the next one starts."""
-    return _epoch(day), _epoch(date.fromordinal(day.toordinal() + 1))
+    """The epoch seconds at which a local calendar day starts and the next one starts.
+
+    Any date is answered, 0001-01-01 and 9999-12-31 in any time zone included: days at the
+    ends of the calendar are taken as the nearest day whose bounds exist, which no article
+    (dated 1900 to 2200) can tell apart."""
+    ordinal = min(max(day.toordinal(), _FIRST), _LAST)
+    return _epoch(date.fromordinal(ordinal)), _epoch(date.fromordinal(ordinal + 1))
+
+
+_FIRST, _LAST = date(1, 1, 3).toordinal(), date(9999, 12, 29).toordinal()
 
 
 def _epoch(day: date) -> int:

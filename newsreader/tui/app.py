@@ -67,6 +67,8 @@ class NewsReaderApp(App[None]):
         theme = state.get("theme") or self.settings.theme
         if theme and theme in self.available_themes:
             self.theme = theme
+        for problem in self.settings.problems:  # config.toml: printed before the app too, but hidden by it
+            self.notify(problem, title="config.toml", severity="warning", markup=False, timeout=10)
         self.apply_keymap(self.settings.keys)
         self._warm_converters()
         self.restored = True

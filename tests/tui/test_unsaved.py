@@ -35,3 +35,18 @@ async def test_a_state_that_cannot_be_saved_is_said_once_and_the_app_goes_on(tmp
         await pilot.press("n")  # and the app goes on
         await pilot.pause()
         assert app.is_running
+
+
+async def test_config_problems_and_unknown_binding_ids_are_notified_by_name():
+    from newsreader.config import Settings
+
+    library = Library()
+    library.ensure_indexed()
+    settings = Settings(keys={"app.nxt": "J", "app.next": "n,J"}, problems=("config.toml: unknown setting 'x'",))
+    app = NewsReaderApp(library, settings, index_on_start=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert any("no action has the id 'app.nxt'" in m for m in said)
+        assert any("unknown setting 'x'" in m for m in said)
+        assert not any("'app.next'" in m for m in said)
