@@ -98,25 +98,31 @@ def _tokens(text: str) -> list[str]:
 
 def _glue(tokens: list[str]) -> list[str]:
     """Join tokens that must not be separated: closing punctuation to what precedes it,
-    opening punctuation to what follows."""
+    opening punctuation to what follows — across spaces too (``「脂粉市場 」`` must not
+    break before its ``」``, nor ``「 脂粉`` after its ``「``). Linear."""
     glued: list[str] = []
     pending_open = ""
     for token in tokens:
         if token == " ":
             if pending_open:
-                glued.append(pending_open)
-                pending_open = ""
-            glued.append(token)
+                pending_open += token
+            else:
+                glued.append(token)
             continue
         if all(c in NO_END for c in token):
             pending_open += token
             continue
         token = pending_open + token
         pending_open = ""
-        if glued and glued[-1] != " " and token[0] in NO_START:
-            glued[-1] += token
-        else:
-            glued.append(token)
+        if token[0] in NO_START and glued:
+            spaces = 0
+            while spaces < len(glued) and glued[-1 - spaces] == " ":
+                spaces += 1
+            if spaces < len(glued):
+                del glued[len(glued) - spaces:]
+                glued[-1] += " " * spaces + token
+                continue
+        glued.append(token)
     if pending_open:
         glued.append(pending_open)
     return glued
@@ -145,16 +151,19 @@ def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
             start = end = position
             used = gap = 0
         used += gap
-        if w > width:  # a piece wider than a whole line: cut it where it must be cut
+        if w > width:  # a piece wider than a whole line: cut it where it must be cut, but
+            previous = ""  # never before closing or after opening punctuation (the line runs over)
             for char in token:
                 cw = char_width(char)
-                if used + cw > width and end > start:
+                if (used + cw > width and end > start and char not in NO_START and char != " "
+                        and previous not in NO_END):
                     lines.append((start, end))
                     start = end = position
                     used = 0
                 position += 1
                 end = position
                 used += cw
+                previous = char if char != " " else previous
             continue
         position += len(token)
         end = position

@@ -91,13 +91,41 @@ def _keep_pattern(base: str, keep: Sequence[str]) -> re.Pattern[str]:
     return re.compile(f"{literals}|{base}" if literals else base, re.IGNORECASE)
 
 
+_WINDOWS = 8  # places across a long text that the sample is taken from
+
+
+def sample_han(text: str, size: int = 500) -> str:
+    """Up to ``size`` Han characters taken from across the whole of ``text``: from each of
+    a few evenly spaced windows in turn, so an article that opens with English, links or a
+    long list of names is judged by its body too. Bounded work whatever the length."""
+    if len(text) <= size * 3:
+        return "".join(_HAN.findall(text))[:size]
+    share = -(-size // _WINDOWS)
+    window = max(share * 3, len(text) // (_WINDOWS * 4))
+    window = min(window, 20_000)
+    step = (len(text) - window) / (_WINDOWS - 1)
+    found = []
+    for n in range(_WINDOWS):
+        start = int(n * step)
+        found.append("".join(_HAN.findall(text, start, start + window))[:size])
+    # equal shares from the windows that have Han text; what a short window leaves, the others take
+    picked = [""] * len(found)
+    budget = size
+    order = sorted(range(len(found)), key=lambda i: len(found[i]))
+    for rank, n in enumerate(order):
+        picked[n] = found[n][:budget // (len(order) - rank)]
+        budget -= len(picked[n])
+    return "".join(picked)
+
+
 def detect(text: str, sample: int = 500) -> Script:
     """Which script ``text`` is written in: simplified, traditional, mixed or none.
 
-    Counts the Han characters that change under each conversion in a sample of the text:
-    characters that only a traditional text has, and those only a simplified one has.
+    Counts the Han characters that change under each conversion in a sample taken across
+    the whole text (:func:`sample_han`): characters that only a traditional text has, and
+    those only a simplified one has.
     """
-    chunk = "".join(_HAN.findall(text[:sample * 3]))[:sample]
+    chunk = sample_han(text, sample)
     if not chunk:
         return Script.NONE
     as_simplified = to_simplified(chunk)
