@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 import time
-import zlib
 from datetime import UTC, date, datetime
 
-from newsreader.store import counts, tokens
+from newsreader.store import bodies, counts, tokens
 from newsreader.store.indexer import FileResult, IndexResult, Writer
 from newsreader.store.library import Library
 from newsreader.store.outline import Scope
@@ -18,8 +17,7 @@ def row(n: int, published: int | None, outlet: str = "dw") -> Row:
     """A small stored article, built directly (parsing thousands of files is not the point)."""
     return Row(id=f"{n:016x}", url=f"https://example.com/{n}", outlet=outlet, title=f"标题{n}",
                summary="", author="", category="", keywords="[]", published=published,
-               script="simplified", source=f"/archive/{n}.json", format="dw", body=zlib.compress(b""),
-               text=zlib.compress(b""), media="[]", links="[]", quality=1,
+               script="simplified", source=f"/archive/{n}.json", format="dw", data=bodies.pack("", "", [], []), quality=1,
                title_tokens=tokens.index_tokens(f"标题{n}"), body_tokens="")
 
 

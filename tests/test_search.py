@@ -6,13 +6,12 @@ from __future__ import annotations
 import re
 import shutil
 import sys
-import zlib
 
 import pytest
 from conftest import FIXTURES, ROOT, SEEDS, run_cli
 
 from newsreader.sources.htmlclean import PLACEHOLDER
-from newsreader.store import tokens
+from newsreader.store import bodies, tokens
 from newsreader.store.library import Library
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -50,8 +49,8 @@ def visible(library: Library) -> dict[str, tuple[str, str, int]]:
     """Every article's searchable text, folded to one script: id → (title, all text, rowid)."""
     out = {}
     for id_, rowid, title, summary, blob in library.db.execute(
-            "SELECT a.id, a.rowid, a.title, a.summary, b.text FROM articles a JOIN bodies b ON b.rowid = a.rowid"):
-        body = PLACEHOLDER.sub(" ", zlib.decompress(blob).decode())
+            "SELECT a.id, a.rowid, a.title, a.summary, b.data FROM articles a JOIN bodies b ON b.rowid = a.rowid"):
+        body = PLACEHOLDER.sub(" ", bodies.text_of(library.db, blob))
         out[id_] = (tokens.normalise(title), tokens.normalise(f"{title}\n{summary}\n{body}"), rowid)
     return out
 

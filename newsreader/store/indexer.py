@@ -14,7 +14,6 @@ import os
 import sqlite3
 import stat
 import time
-import zlib
 from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import IO
 
 from newsreader import paths
-from newsreader.store import counts, schema, tokens
+from newsreader.store import bodies, counts, schema, tokens
 from newsreader.store.prepare import MAX_SEARCHED_CHARS, FileResult, Row, prepare_many, search_text
 from newsreader.store.workers import start_helpers, start_worker
 
@@ -216,8 +215,8 @@ class Writer:
         self.counter = counts.Counter(db)
         self._max_nudge = max_nudge(db)
 
-    def _fts_delete(self, rowid: int, title: str, summary: str, text_blob: bytes) -> None:
-        text = zlib.decompress(text_blob).decode("utf-8")
+    def _fts_delete(self, rowid: int, title: str, summary: str, frame: bytes) -> None:
+        text = bodies.text_of(self.db, frame)
         self.db.execute(
             "INSERT INTO search (search, rowid, title, body) VALUES ('delete', ?, ?, ?)",
             (rowid, tokens.index_tokens(title), tokens.index_tokens(search_text(summary, text)[:MAX_SEARCHED_CHARS])),
@@ -225,7 +224,7 @@ class Writer:
 
     def delete_article(self, article_id: str) -> None:
         """Remove an article and its search entry."""
-        row = self.db.execute("SELECT a.rowid, a.title, a.summary, b.text, a.outlet, a.published FROM articles a "
+        row = self.db.execute("SELECT a.rowid, a.title, a.summary, b.data, a.outlet, a.published FROM articles a "
                               "JOIN bodies b ON b.rowid = a.rowid WHERE a.id = ?", (article_id,)).fetchone()
         if row:
             self._fts_delete(*row[:4])
@@ -264,12 +263,11 @@ class Writer:
     def _insert(self, row: Row) -> None:
         rowid = self._free_rowid(row)
         self.db.execute(
-            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (rowid, row.id, row.url, row.outlet, row.title, row.summary, row.author, row.category,
-             row.keywords, row.published, row.script, row.source, row.format, row.media, row.links,
-             row.quality, row.date_only),
+             row.keywords, row.published, row.script, row.source, row.format, row.quality, row.date_only),
         )
-        self.db.execute("INSERT INTO bodies VALUES (?, ?, ?)", (rowid, row.body, row.text))
+        self.db.execute("INSERT INTO bodies VALUES (?, ?)", (rowid, row.data))
         self.counter.added(row.outlet, row.published, row.id)
         self.db.execute("INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)",
                         (rowid, row.title_tokens, row.body_tokens))
@@ -320,15 +318,17 @@ class Writer:
         return reparse
 
 
-def _parse_all(paths: list[str], should_stop: Callable[[], bool]) -> Iterator[FileResult]:
-    """Parse files on every core (in this process when there are few), in order of submission."""
+def _parse_all(paths: list[str], should_stop: Callable[[], bool],
+               dictionary: bytes | None = None) -> Iterator[FileResult]:
+    """Parse files on every core (in this process when there are few), in order of submission;
+    their frames are compressed with ``dictionary``."""
     batches = [paths[i:i + BATCH] for i in range(0, len(paths), BATCH)]
     workers = min(os.cpu_count() or 1, 4)
     if len(paths) < IN_PROCESS_BELOW or workers < 2:
         for batch in batches:
             if should_stop():
                 return
-            yield from prepare_many(batch)
+            yield from prepare_many(batch, dictionary)
         return
     context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
     start_helpers(context)
@@ -337,7 +337,7 @@ def _parse_all(paths: list[str], should_stop: Callable[[], bool]) -> Iterator[Fi
         pending: list[Future] = []
         queue = iter(batches)
         for batch in queue:
-            pending.append(pool.submit(prepare_many, batch))
+            pending.append(pool.submit(prepare_many, batch, dictionary))
             if len(pending) >= workers * 3:
                 break
         while pending:
@@ -348,7 +348,7 @@ def _parse_all(paths: list[str], should_stop: Callable[[], bool]) -> Iterator[Fi
             done = pending.pop(0)
             nxt = next(queue, None)
             if nxt is not None:
-                pending.append(pool.submit(prepare_many, nxt))
+                pending.append(pool.submit(prepare_many, nxt, dictionary))
             yield from done.result()
 
 
@@ -404,7 +404,9 @@ def index(
     last_commit = last_progress = time.monotonic()
     db.execute("BEGIN IMMEDIATE")
     try:
-        for file_result in _parse_all(changed, should_stop):
+        # the first big run trains the archive's dictionary on the files it is about to read
+        dictionary = bodies.dictionary(db) or bodies.train(db, changed)
+        for file_result in _parse_all(changed, should_stop, dictionary):
             done += 1
             result.parsed += 1
             if file_result.error:

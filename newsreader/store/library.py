@@ -17,8 +17,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from newsreader import outlets, paths
+from newsreader.store import bodies, indexer, schema
 from newsreader.store import counts as tallies
-from newsreader.store import indexer, schema
 from newsreader.store import outline as counting
 from newsreader.store.indexer import IndexLock, IndexResult
 from newsreader.store.outline import (
@@ -286,13 +286,13 @@ class Library:
         """One article in full."""
         row = self.db.execute(
             f"SELECT {LISTING_COLUMNS}, a.summary, a.author, a.category, a.keywords, a.script, a.format, "
-            "b.body, b.text, a.media, a.links FROM articles a JOIN bodies b ON b.rowid = a.rowid "
+            "b.data FROM articles a JOIN bodies b ON b.rowid = a.rowid "
             "WHERE a.id = ?", (article_id,)).fetchone()
         if row is None:
             raise NotFound(f"no article with id {article_id!r}")
         files = [r[0] for r in self.db.execute(
             "SELECT path FROM article_files WHERE article_id = ? ORDER BY path", (article_id,))]
-        return Detail.from_row(Listing.from_row(row), row[9:], files)
+        return Detail.from_row(Listing.from_row(row), row[9:], bodies.unpack(self.db, row[15]), files)
 
     def listing(self, article_id: str) -> Listing:
         """One article's listing."""

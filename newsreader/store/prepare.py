@@ -10,13 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import zlib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from newsreader import paths, script
 from newsreader.model import Article, DateOnly
 from newsreader.sources import ParseError, parse_file
-from newsreader.store import tokens
+from newsreader.store import bodies, tokens
 
 # Search covers the first million characters of a body (a long book chapter's worth); beyond
 # that an article is still stored and shown whole, but its tail is not searched. Keeps the
@@ -44,10 +43,7 @@ class Row:
     script: str
     source: str
     format: str
-    body: bytes
-    text: bytes
-    media: str
-    links: str
+    data: bytes  # HTML, text, media and links in one frame (store/bodies.py)
     quality: int
     title_tokens: str
     body_tokens: str
@@ -83,8 +79,8 @@ def search_text(summary: str, text: str) -> str:
     return f"{summary}\n{text}" if summary else text
 
 
-def to_row(article: Article) -> Row:
-    """Everything the cache stores for an article."""
+def to_row(article: Article, dictionary: bytes | None = None) -> Row:
+    """Everything the cache stores for an article (its frame compressed with ``dictionary``)."""
     published = int(article.published.timestamp()) if article.published else None
     return Row(
         id=article_id(article),
@@ -100,17 +96,14 @@ def to_row(article: Article) -> Row:
         script=script.detect(article.title + "\n" + article.text).value,
         source=article.source,
         format=article.format,
-        body=zlib.compress(article.body_html.encode("utf-8", "replace"), 4),
-        text=zlib.compress(article.text.encode("utf-8", "replace"), 4),
-        media=json.dumps([asdict(m) for m in article.media], ensure_ascii=False),
-        links=json.dumps([asdict(link) for link in article.links], ensure_ascii=False),
+        data=bodies.pack(article.body_html, article.text, article.media, article.links, dictionary),
         quality=len(article.text),
         title_tokens=tokens.index_tokens(article.title),
         body_tokens=tokens.index_tokens(search_text(article.summary, article.text)[:MAX_SEARCHED_CHARS]),
     )
 
 
-def prepare(path: str) -> FileResult:
+def prepare(path: str, dictionary: bytes | None = None) -> FileResult:
     """Read one file into rows; never raises for anything in the file."""
     try:
         stat = os.stat(paths.external(path))
@@ -118,7 +111,7 @@ def prepare(path: str) -> FileResult:
         return FileResult(path, 0, 0, error=f"cannot read ({error.strerror or error})")
     try:
         articles = parse_file(path)
-        rows = tuple(to_row(a) for a in articles)
+        rows = tuple(to_row(a, dictionary) for a in articles)
     except ParseError as error:
         return FileResult(path, stat.st_size, stat.st_mtime_ns, error=str(error))
     except RecursionError:
@@ -133,6 +126,6 @@ def prepare(path: str) -> FileResult:
     return FileResult(path, stat.st_size, stat.st_mtime_ns, rows=rows)
 
 
-def prepare_many(paths: list[str]) -> list[FileResult]:
+def prepare_many(paths: list[str], dictionary: bytes | None = None) -> list[FileResult]:
     """A worker's batch."""
-    return [prepare(p) for p in paths]
+    return [prepare(p, dictionary) for p in paths]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import zlib
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from newsreader import outlets
 from newsreader.model import DateOnly, Link, Media, View
 from newsreader.safetext import printable, printable_line
+from newsreader.store.bodies import Body
 
 
 def utc(epoch: float | None) -> datetime | None:
@@ -104,19 +104,18 @@ class Detail:
     sources: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_row(cls, listing: Listing, row: tuple, sources: list[str]) -> Detail:
-        """From ``summary, author, category, keywords, script, format, body, text, media, links``."""
-        summary, author, category, keywords, script, fmt, body, text, media, links = row
+    def from_row(cls, listing: Listing, row: tuple, body: Body, sources: list[str]) -> Detail:
+        """From ``summary, author, category, keywords, script, format`` and the article's frame."""
+        summary, author, category, keywords, script, fmt = row[:6]
         return cls(
             listing=listing, summary=printable(summary), author=printable_line(author),
             category=printable_line(category),
             keywords=[printable_line(k) for k in _json_list(keywords) if isinstance(k, str)],
             script=script, format=fmt,
-            body_html=printable(zlib.decompress(body).decode("utf-8")),
-            text=printable(zlib.decompress(text).decode("utf-8")),
-            media=[_printable_medium(Media(**m)) for m in _json_list(media) if isinstance(m, dict)],
-            links=[Link(printable_line(link.text), printable_line(link.url))
-                   for link in (Link(**v) for v in _json_list(links) if isinstance(v, dict))],
+            body_html=printable(body.html),
+            text=printable(body.text),
+            media=[_printable_medium(m) for m in body.media],
+            links=[Link(printable_line(link.text), printable_line(link.url)) for link in body.links],
             sources=sources,
         )
 

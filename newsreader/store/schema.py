@@ -13,9 +13,9 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from newsreader.store import counts, tokens
+from newsreader.store import bodies, counts, tokens
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -35,8 +35,6 @@ CREATE TABLE articles (
     script TEXT NOT NULL,
     source TEXT NOT NULL,        -- the file its content was read from
     format TEXT NOT NULL,
-    media TEXT NOT NULL,         -- JSON list
-    links TEXT NOT NULL,         -- JSON list
     quality INTEGER NOT NULL,    -- length of the text: the fullest copy wins
     date_only INTEGER NOT NULL DEFAULT 0  -- 1: the source gave a date without a time (published is its noon UTC)
 );
@@ -45,8 +43,7 @@ CREATE INDEX articles_outlet ON articles (outlet, rowid, published, id);
 -- the big columns live apart, so scans and lookups of articles stay small
 CREATE TABLE bodies (
     rowid INTEGER PRIMARY KEY,   -- the article's rowid
-    body BLOB NOT NULL,          -- zlib(clean HTML)
-    text BLOB NOT NULL           -- zlib(visible text)
+    data BLOB NOT NULL           -- one zstd frame: clean HTML, visible text, media, links (store/bodies.py)
 );
 CREATE TABLE files (
     path TEXT PRIMARY KEY,
@@ -149,7 +146,7 @@ def create(connection: sqlite3.Connection) -> None:
     connection.execute("BEGIN IMMEDIATE")
     try:
         if connection.execute("PRAGMA user_version").fetchone()[0] == 0:
-            for statement in (_SCHEMA + counts.SCHEMA).split(";"):
+            for statement in (_SCHEMA + counts.SCHEMA + bodies.SCHEMA).split(";"):
                 if statement.strip():
                     connection.execute(statement)
             connection.execute("INSERT INTO meta VALUES ('counts_tz', ?)", (counts.zone(),))

@@ -8,13 +8,12 @@ the newest hits instead of scoring every one.
 from __future__ import annotations
 
 import sqlite3
-import zlib
 from dataclasses import dataclass
 
 from newsreader import script
 from newsreader.safetext import printable_line
 from newsreader.sources.htmlclean import PLACEHOLDER
-from newsreader.store import tokens
+from newsreader.store import bodies, tokens
 from newsreader.store.prepare import MAX_SEARCHED_CHARS
 from newsreader.store.records import LISTING_COLUMNS, Listing
 
@@ -105,12 +104,6 @@ def snippet(text: str, query: str, width: int = 60) -> str:
     return printable_line(cut)
 
 
-def _body_start(compressed: bytes) -> str:
-    """As much of a stored body as a snippet looks at (a giant is not inflated whole)."""
-    data = zlib.decompressobj().decompress(compressed, SNIPPET_SCAN_CHARS * 4)
-    return data.decode("utf-8", errors="ignore")
-
-
 def count_matches(db: sqlite3.Connection, query: str, *, outlet: str | None = None) -> int:
     """How many articles match ``query`` (title or text), however many that is."""
     expression = tokens.match_expression(query)
@@ -140,7 +133,7 @@ def search(db: sqlite3.Connection, query: str, *, outlet: str | None = None, lim
     in_title = set(title_ids)
     placeholders = ",".join("?" * len(ids))
     rows = {r[0]: r for r in db.execute(
-        f"SELECT {LISTING_COLUMNS}, a.summary, b.text FROM articles a JOIN bodies b ON b.rowid = a.rowid "
+        f"SELECT {LISTING_COLUMNS}, a.summary, b.data FROM articles a JOIN bodies b ON b.rowid = a.rowid "
         f"WHERE a.rowid IN ({placeholders})", ids)}
     hits = []
     for rowid in ids:
@@ -148,6 +141,6 @@ def search(db: sqlite3.Connection, query: str, *, outlet: str | None = None, lim
         if row is None:
             continue
         listing = Listing.from_row(row)
-        body = row[9] + "\n" + _body_start(row[10])
+        body = row[9] + "\n" + bodies.text_of(db, row[10], SNIPPET_SCAN_CHARS * 4)
         hits.append(Hit(listing, rowid in in_title, snippet(body, query)))
     return hits
