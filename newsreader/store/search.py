@@ -104,6 +104,11 @@ def snippet(text: str, query: str, width: int = 60) -> str:
     return printable_line(cut)
 
 
+def _body_start(db: sqlite3.Connection, frame: bytes) -> str:
+    """As much of a stored body as a snippet looks at (a giant is not inflated whole)."""
+    return bodies.text_of(db, frame, SNIPPET_SCAN_CHARS * 4)
+
+
 def count_matches(db: sqlite3.Connection, query: str, *, outlet: str | None = None) -> int:
     """How many articles match ``query`` (title or text), however many that is."""
     expression = tokens.match_expression(query)
@@ -141,6 +146,6 @@ def search(db: sqlite3.Connection, query: str, *, outlet: str | None = None, lim
         if row is None:
             continue
         listing = Listing.from_row(row)
-        body = row[9] + "\n" + bodies.text_of(db, row[10], SNIPPET_SCAN_CHARS * 4)
+        body = row[9] + "\n" + _body_start(db, row[10])
         hits.append(Hit(listing, rowid in in_title, snippet(body, query)))
     return hits

@@ -7,9 +7,9 @@ place) still finds its story after a recompute changed which article is the earl
 from __future__ import annotations
 
 import sqlite3
-import zlib
 from dataclasses import dataclass, field
 
+from newsreader.store import bodies
 from newsreader.store.records import LISTING_COLUMNS, Listing, iso, utc
 from newsreader.stories import editions as edition_rules
 
@@ -140,7 +140,7 @@ def story(db: sqlite3.Connection, article_id: str) -> tuple[Story, list[Member],
     story_id = story_of(db, article_id)
     group = story_id or _entry(db, article_id)
     rows = db.execute(
-        f"SELECT {LISTING_COLUMNS}, a.script, a.summary, b.text FROM story_articles s "
+        f"SELECT {LISTING_COLUMNS}, a.script, a.summary, b.data FROM story_articles s "
         "JOIN articles a ON a.rowid = s.rowid JOIN bodies b ON b.rowid = a.rowid "
         "WHERE (s.story = ? OR s.id = ?) AND s.edition_of IS NULL ORDER BY a.rowid",
         (group, group)).fetchall()
@@ -149,7 +149,7 @@ def story(db: sqlite3.Connection, article_id: str) -> tuple[Story, list[Member],
     listings = [Listing.from_row(r) for r in rows]
     texts, lengths = [], []
     for row in rows:
-        full = zlib.decompress(row[-1]).decode("utf-8", "ignore")
+        full = bodies.text_of(db, row[-1])
         lengths.append(len(full))
         texts.append(row[3] + "\n" + (row[-2] + "\n" if row[-2] else "") + full[:300])
     grams = [edition_rules.bigrams(t) for t in texts]

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import sqlite3
-import zlib
 from collections.abc import Iterator
 
+from newsreader.store import bodies
+from newsreader.store.indexer import max_nudge
 from newsreader.store.prepare import TIES
 from newsreader.stories.features import PROFILE_CHARS, Doc, make_doc
 
-_COLUMNS = "a.rowid, a.id, a.outlet, a.published, a.title, a.summary, b.text, a.script, a.url"
+_COLUMNS = "a.rowid, a.id, a.outlet, a.published, a.title, a.summary, b.data, a.script, a.url"
 
 
-def lead_text(summary: str, text_blob: bytes, chars: int = PROFILE_CHARS) -> str:
+def lead_text(db: sqlite3.Connection, summary: str, frame: bytes, chars: int = PROFILE_CHARS) -> str:
     """The summary and the start of the body (only as much of the body as is needed is inflated)."""
     try:
-        head = zlib.decompressobj().decompress(text_blob, chars * 4).decode("utf-8", "ignore")
-    except zlib.error:
+        head = bodies.text_of(db, frame, chars * 4)
+    except sqlite3.DatabaseError:
         head = ""
     return (summary + "\n" + head)[:chars] if summary else head[:chars]
 
@@ -29,8 +30,8 @@ def read_docs(db: sqlite3.Connection, start: int | None = None, end: int | None 
         args.extend([start * TIES, start])
     if end is not None:
         where.append("a.rowid < ? AND a.published < ?")
-        args.extend([(end + 3600) * TIES, end])
+        args.extend([end * TIES + max_nudge(db) + 1, end])
     sql = (f"SELECT {_COLUMNS} FROM articles a JOIN bodies b ON b.rowid = a.rowid "
            f"WHERE {' AND '.join(where)} ORDER BY a.rowid")
     for rowid, id_, outlet, published, title, summary, blob, script, url in db.execute(sql, args):
-        yield make_doc(rowid, id_, outlet, published, title, lead_text(summary, blob), script, url)
+        yield make_doc(rowid, id_, outlet, published, title, lead_text(db, summary, blob), script, url)
