@@ -431,6 +431,13 @@ class Library:
         """The id of the story an article is in, or None."""
         return story_queries.story_of(self.db, article_id)
 
+    def story_days(self, min_outlets: int = 2) -> list[tuple[date, int]]:
+        """Local days on which multi-outlet stories began, newest first, with how many."""
+        rows = self.db.execute(
+            "SELECT date(first, 'unixepoch', 'localtime') AS day, count(*) FROM stories WHERE outlet_count >= ? "
+            "GROUP BY day ORDER BY day DESC", (min_outlets,)).fetchall()
+        return [(date.fromisoformat(d), n) for d, n in rows if d]
+
     def day_stories(self, day: date, min_outlets: int = 2) -> list[story_queries.Story]:
         """The multi-outlet stories that began on a local day."""
         start, end = local_day_bounds(day)

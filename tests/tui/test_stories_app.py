@@ -8,6 +8,7 @@ from pathlib import Path
 from textual.widgets import ListView, OptionList
 
 from newsreader.config import Settings
+from newsreader.model import View
 from newsreader.store.library import Library
 from newsreader.tui.app import NewsReaderApp
 from newsreader.tui.screens.coverage import CoverageScreen, OutletRow
@@ -15,6 +16,12 @@ from newsreader.tui.screens.story import StoryScreen
 from tests.conftest import write_post
 from tests.test_stories import EARTHQUAKE, TYPHOON, convert, ids_by_title, paragraphs, typhoon_archive
 from tests.tui.test_app import SIZE, reader_text
+
+
+def name(key: str) -> str:
+    from newsreader import outlets
+
+    return outlets.get(key).name(View.ORIGINAL)
 
 
 def make(folder: Path) -> tuple[NewsReaderApp, Library]:
@@ -35,8 +42,8 @@ async def test_also_covered_by_and_c_opens_the_story(tmp_path: Path) -> None:
         app.main.open_id(first)
         await pilot.pause()
         text = reader_text(app)
-        assert "also covered by: 中央社 · 联合早报" in text
-        assert text.index("also covered by") < text.index("RFI")  # under the headline, above the byline
+        assert f"also covered by: {name('cna')} · {name('zaobao')}" in text
+        assert text.index("also covered by") < text.index(name("rfi") + " · ")  # under the headline, above the byline
         await pilot.press("c")
         await pilot.pause()
         screen = app.screen
@@ -51,7 +58,7 @@ async def test_also_covered_by_and_c_opens_the_story(tmp_path: Path) -> None:
         await pilot.pause()
         assert not isinstance(app.screen, StoryScreen)
         assert app.main.current.listing.id == screen.article_ids[1]
-        assert "also covered by: RFI 法广 · 联合早报" in reader_text(app)
+        assert f"also covered by: {name('rfi')} · {name('zaobao')}" in reader_text(app)
         await pilot.press("t", "t")  # original → simplified → traditional: the story follows the screen
         await pilot.pause()
         await pilot.press("c")
@@ -124,3 +131,43 @@ async def test_capital_c_shows_the_coverage_of_a_search(tmp_path: Path) -> None:
         await pilot.pause()
         assert not isinstance(app.screen, CoverageScreen)
         assert app.main.current.listing.outlet == "rfi"
+
+
+async def test_the_tree_has_a_stories_node_of_each_days_stories(tmp_path: Path) -> None:
+    typhoon_archive(tmp_path / "a")
+    app, library = make(tmp_path / "a")
+    from newsreader.tui.widgets.outline import Outline
+    from newsreader.tui.widgets.story_nodes import StoriesNode, StoryDayNode, StoryNode
+
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        tree = app.main.query_one(Outline)
+        stories = tree.root.children[-1]
+        assert isinstance(stories.data, StoriesNode) and stories.data.count == 2
+        stories.expand()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        day = stories.children[0]
+        assert isinstance(day.data, StoryDayNode) and str(day.data.day) == "2023-09-01"
+        day.expand()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [len(c.data.story.outlets) for c in day.children] == [3, 2]  # most outlets first
+        assert isinstance(day.children[0].data, StoryNode)
+        typhoon = day.children[0]
+        typhoon.expand()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        leaves = typhoon.children
+        assert [leaf.data.outlet for leaf in leaves] == ["rfi", "cna", "zaobao"]
+        tree.move_cursor(leaves[1])
+        await pilot.pause()
+        tree.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.main.current.listing.id == leaves[1].data.id
+        assert library.story_of(leaves[1].data.id) == typhoon.data.story.id

@@ -23,6 +23,7 @@ from newsreader.store.library import Library, OutletCount
 from newsreader.store.records import Listing
 from newsreader.tui import actions
 from newsreader.tui.messages import ArticleChosen
+from newsreader.tui.widgets import story_nodes
 
 
 @dataclass
@@ -103,6 +104,8 @@ class Outline(Tree):
                 node.expand()
         if not self.root.children:
             self.root.add_leaf(Text("No articles yet: run `newsreader index PATH`", style="dim"))
+        else:
+            story_nodes.add_root(self, self.library)
         self.cursor_line = max(self.cursor_line, 0)
         self.post_message(self.Loaded(self.root))  # resumes a reveal waiting for the outlets
 
@@ -137,6 +140,8 @@ class Outline(Tree):
         """Load a node's children the first time it opens."""
         node = event.node
         data = node.data
+        if story_nodes.expand(self, self.library, node, self.view, self.variant):
+            return
         if isinstance(data, (OutletNode, DayNode)) and not data.loaded:
             data.loaded = True
             self._load(node)
