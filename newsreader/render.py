@@ -51,6 +51,9 @@ def _escape_paragraphs(text: str) -> str:
     return escape_markdown(re.sub(r"^[ \t]+", "", text, flags=re.MULTILINE))
 
 
+MAX_NESTING = 6  # list and quote levels written as Markdown (deeper ones join the sixth)
+
+
 class _Converter(html2text.HTML2Text):
     """html2text with every piece of article text escaped, so only the structure the
     cleaner kept (paragraphs, headings, lists, quotes, emphasis, links) is markup.
@@ -72,11 +75,26 @@ class _Converter(html2text.HTML2Text):
         self.mark_code = False
         self.verbatim = 0
         self.links_written: list[bool] = []
+        self.depth = {"list": 0, "blockquote": 0}
+
+    def _nested_too_deep(self, tag: str, start: bool) -> bool:
+        """Whether a list or quote opens (or closes) past :data:`MAX_NESTING` levels: those
+        levels are not written (each level indents every line inside it, so a thousand
+        levels made megabytes of indentation); their content joins the deepest kept one."""
+        kind = "list" if tag in ("ul", "ol") else "blockquote"
+        if start:
+            self.depth[kind] += 1
+            return self.depth[kind] > MAX_NESTING
+        self.depth[kind] = max(self.depth[kind] - 1, 0)
+        return self.depth[kind] >= MAX_NESTING
 
     def handle_tag(self, tag: str, attrs: dict, start: bool) -> None:
-        """Tags as html2text writes them, but ``code`` dropped, ``pre`` as a paragraph, and a
-        link's target in the form it may be opened in (or no link at all)."""
+        """Tags as html2text writes them, but ``code`` dropped, ``pre`` as a paragraph, lists
+        and quotes at most :data:`MAX_NESTING` deep, and a link's target in the form it may be
+        opened in (or no link at all)."""
         if tag in ("code", "kbd", "tt"):
+            return
+        if tag in ("ul", "ol", "blockquote") and self._nested_too_deep(tag, start):
             return
         if tag == "a":
             if start:

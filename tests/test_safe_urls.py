@@ -9,6 +9,8 @@ addresses, subject and body.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsreader.opener import OpenError, open_url
 from newsreader.safetext import openable_url
@@ -88,3 +90,25 @@ def test_the_opener_gets_only_the_clean_form():
             open_url(bad, browser=browser)
         assert "\u202e" not in str(raised.value)
     assert len(calls) == 2
+
+
+URL_PIECES = st.sampled_from(["https://", "http://", "a", "Z", "0", "-", ".", "/", "?", "#", "%", "%2F", "%zz", ":",
+                              "@", "&", "=", ";", "+", ",", "~", "_", "!", "$", "(", "'", " ", "\\", "中", "[", "]"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(URL_PIECES, min_size=1, max_size=30).map("".join))
+def test_the_quick_path_agrees_with_the_long_way(url: str):
+    """URLs already in their openable form are passed as they are: exactly what the long
+    way would give."""
+    from newsreader.safetext import _openable
+    assert openable_url(url) == _openable(url)
+
+
+def test_vetting_a_long_url_takes_linear_time():
+    import time
+    for url in ("https://a.example/?" + "a" * 200_000 + "!", "https://a.example/" + "a%2" * 100_000,
+                "https://" + "a." * 100_000 + "-", "mailto:" + "a" * 200_000 + "?subject=" + "%" * 100_000):
+        started = time.perf_counter()
+        openable_url(url)
+        assert time.perf_counter() - started < 1.0, url[:40]
