@@ -96,7 +96,8 @@ def test_in_a_real_terminal_the_tree_fills_after_background_indexing(stale_cache
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             screen = tmux("capture-pane", "-p", "-t", "app").stdout
-            if f"indexed {FILES} changed files" in screen or "failed" in screen:
+            # The status line and the refreshed tree are drawn in separate frames: wait for both.
+            if (f"indexed {FILES} changed files" in screen and f"RFI 法广  {FILES}" in screen) or "failed" in screen:
                 break
             time.sleep(0.3)
         assert f"indexed {FILES} changed files" in screen, screen
