@@ -32,6 +32,7 @@ import sys
 from collections import Counter
 from itertools import pairwise
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -117,6 +118,31 @@ def boilerplate(article) -> list[str]:
     return found
 
 
+WEST = ZoneInfo("America/Los_Angeles")
+# Outlet names as titles carry them (independent of newsreader's own table).
+_OUTLET_NAMES = {"rfi", "法国国际广播电台", "法國國際廣播電台", "iyouport", "德国之声", "德國之聲", "dw", "bbc",
+                 "bbc中文", "美国之音", "美國之音", "voa", "路透", "中央社", "联合早报", "聯合早報", "大纪元", "大紀元"}
+_TITLE_SEPARATORS = re.compile(r"\s+[-–—|]\s+|｜")
+
+
+def _keeps_outlet(title: str, meta: dict[str, str]) -> bool:
+    """The title still opens or ends with an outlet's name (front matter author/tags, or a known one)."""
+    own = {meta.get(key, "").strip("[] ").casefold() for key in ("author", "tags", "categories")} - {""}
+    parts = [p.strip().casefold() for p in _TITLE_SEPARATORS.split(title)]
+    if len(parts) < 2:
+        return False
+    return parts[-1] in own | _OUTLET_NAMES or parts[0] in own  # a prefix only when it is this outlet
+
+
+def _shown_day(moment, zone) -> str:
+    """The day a reader in ``zone`` is shown (a date-only publication is its own day everywhere)."""
+    if moment is None:
+        return "none"
+    if hasattr(moment, "calendar_day"):
+        return moment.calendar_day.isoformat()
+    return moment.astimezone(zone).strftime("%Y-%m-%d")
+
+
 def same_title(ours: str, theirs: str) -> bool:
     """Equal after spacing; or ours is theirs without a repeated outlet suffix/prefix."""
     a, b = " ".join(ours.split()), " ".join(theirs.split())
@@ -125,7 +151,12 @@ def same_title(ours: str, theirs: str) -> bool:
 
 def measure(folders: list[Path], show: int) -> dict:
     files = sorted(p for folder in folders for p in folder.rglob("*") if p.is_file())
-    figures: Counter = Counter()
+    figures: Counter = Counter({key: 0 for key in (
+        "files", "refused", "glued pairs", "articles with glued pairs", "spaces added between CJK",
+        "empty bodies", "articles losing >20% of text", "boilerplate paragraphs", "articles with boilerplate",
+        "titles checked", "titles differing", "titles keeping an outlet suffix/prefix", "dates checked",
+        "published day differs from front matter", "day shown in Los Angeles differs",
+        "Chinese articles detected as none")})
     glued_examples: list[str] = []
     examples: dict[str, list[str]] = {k: [] for k in ("empty", "lost", "boilerplate", "title", "date", "none")}
     ratios = []
@@ -173,6 +204,9 @@ def measure(folders: list[Path], show: int) -> dict:
             elif article.title != " ".join(meta["title"].split()):
                 figures["titles shortened (suffix/prefix)"] += 1
                 examples.setdefault("shortened", []).append(f"{meta['title']!r} -> {article.title!r}")
+        if _keeps_outlet(article.title, meta):
+            figures["titles keeping an outlet suffix/prefix"] += 1
+            examples.setdefault("outlet in title", []).append(article.title)
         day = meta.get("date", "")[:10]
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
             figures["dates checked"] += 1
@@ -180,6 +214,10 @@ def measure(folders: list[Path], show: int) -> dict:
             if ours_day != day:
                 figures["published day differs from front matter"] += 1
                 examples["date"].append(f"{path.name}: {meta['date']} -> {article.published}")
+            if len(meta["date"].strip("'\" ")) == 10 and _shown_day(article.published, WEST) != day:
+                figures["day shown in Los Angeles differs"] += 1
+                examples.setdefault("date-only", []).append(
+                    f"{path.name}: {meta['date']} shown as {_shown_day(article.published, WEST)}")
         han = len(re.findall(f"[{_HAN}]", ours))
         if han > 300 and script.detect(article.title + "\n" + ours) is script.Script.NONE:
             figures["Chinese articles detected as none"] += 1

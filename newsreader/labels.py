@@ -48,7 +48,8 @@ def repeats_outlet(author: str, outlet_key: str) -> bool:
     if not folded:
         return True
     outlet = outlets.get(outlet_key)
-    names = {outlet_key, outlet.name(View.ORIGINAL), outlet.name(View.SIMPLIFIED), outlet.name(View.TRADITIONAL)}
+    names = {outlet_key, outlet.name(View.ORIGINAL), outlet.name(View.SIMPLIFIED), outlet.name(View.TRADITIONAL),
+             *outlet.names()}  # and its aliases: 法广 for RFI, (臺)中央社CNA for CNA
     return any(folded == tokens.fold(name).replace(" ", "") for name in names if name)
 
 

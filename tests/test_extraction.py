@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
+from newsreader.model import DateOnly
 from newsreader.sources import parse_text
 from newsreader.sources.htmlclean import clean_html
 
@@ -122,3 +125,42 @@ def test_a_plain_figure_is_still_one_medium_with_its_caption():
     [image] = a.media
     assert image.caption == "拜登宣誓就任"
     assert a.text.endswith("正文。") and a.text.count("拜登宣誓就任") == 1
+
+
+# -- found reading waimei-sample: the feed service's header, captions, printed dates ---------
+
+def test_a_printed_header_time_and_author_are_taken_out_of_the_body():
+    html = ("<div><i> 安静<br>2021-01-20T16:54:23.481Z</i></div><img src='' width='100%'>"
+            "<p>（德国之声中文网）美国华盛顿时间20日。</p>")
+    [a] = parse_text("---\ntitle: 拜登\nauthor: 德国之声\ndate: 2021-01-20T21:54:00.000Z\n"
+                     "from: https://www.dw.com/zh/a-56289547\n---\n" + feed(html, url="https://www.dw.com/zh/a-56289547"))
+    assert a.text == "（德国之声中文网）美国华盛顿时间20日。"
+    assert a.published == datetime(2021, 1, 20, 16, 54, 23, 481000, tzinfo=UTC)
+    assert a.author == "安静"  # the printed byline beats a front matter author that is the outlet
+
+
+def test_an_rfc_2822_header_time_and_a_caption_printed_after_its_image():
+    html = ("<div><i>Wed, 20 Jan 2021 22:52:28 GMT</i></div>"
+            "<img src='https://images.weserv.nl?url=gdb.voanews.com/a.jpg' width='100%'>"
+            "<div><small style='color: #999;'>资料照片：沙欣3型导弹</small></div><p>巴基斯坦星期三说。</p>")
+    [a] = parse_text(feed(html, url="https://www.voachinese.com/a/x.html"))
+    assert a.published == datetime(2021, 1, 20, 22, 52, 28, tzinfo=UTC)
+    [image] = a.media
+    assert (image.url, image.caption) == ("https://gdb.voanews.com/a.jpg", "资料照片：沙欣3型导弹")
+    assert a.text.count("沙欣3型导弹") == 1 and a.text.endswith("巴基斯坦星期三说。")
+
+
+def test_a_caption_outside_its_figure_is_not_repeated():
+    html = ("<div><div class='figure-media'><img src='https://img.example/b.jpg' title='拜登宣誓就任。 （路透社）'>"
+            "</div><figcaption>拜登宣誓就任。 （路透社）</figcaption><p>正文。</p></div>")
+    [a] = parse_text(feed(html))
+    assert a.text.count("拜登宣誓就任") == 1 and a.media[0].caption == "拜登宣誓就任。 （路透社）"
+
+
+def test_a_printed_date_alone_is_a_date_not_midnight():
+    html = "<time datetime='2020-12-18'>2020年12月18日</time><p>正文。</p>"
+    [a] = parse_text(feed(html, url="http://www.bbc.com/zhongwen/simp/world-1"))
+    assert isinstance(a.published, DateOnly) and a.published.calendar_day == date(2020, 12, 18)
+    captured = feed(html.replace("2020-12-18", "2021-01-20"), url="http://www.bbc.com/zhongwen/simp/world-1")
+    [b] = parse_text(captured.replace("1611100000000", "1611102400000"))
+    assert b.published == datetime(2021, 1, 20, 0, 26, 40, tzinfo=UTC)  # the capture time, on that day

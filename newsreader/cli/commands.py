@@ -10,7 +10,7 @@ import sys
 import time
 from datetime import date
 
-from newsreader import paths
+from newsreader import cjk, paths
 from newsreader.cli import output
 from newsreader.cli.output import shown
 from newsreader.config import Settings
@@ -236,11 +236,11 @@ def cmd_outlets(args: argparse.Namespace, library: Library, settings: Settings) 
             "newest": output.iso(c.newest),
         } for c in counts])
     else:
-        key_width = max((len(c.key) for c in counts), default=0)
+        key_width = max((cjk.cell_len(c.key) for c in counts), default=0)  # a key may be a Chinese name
         for c in counts:
             newest = c.newest.astimezone().strftime("%Y-%m-%d") if c.newest else "undated"
             unread = f"{c.unread} unread"
-            print(f"{c.key.ljust(key_width)}  {c.count:>6}  {unread:>12}  {newest}  {shown(c.name())}")
+            print(f"{cjk.pad(c.key, key_width)}  {c.count:>6}  {unread:>12}  {newest}  {shown(c.name())}")
     if not counts:
         return Exit.NOT_FOUND
     return Exit.OK

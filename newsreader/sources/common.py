@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from newsreader import outlets
-from newsreader.model import Article
+from newsreader.model import Article, DateOnly
 from newsreader.safetext import clean, clean_line, safe_url
 from newsreader.sources.htmlclean import clean_html
 
@@ -127,6 +127,30 @@ def canonical_url(url: str) -> str:
         return ""
 
 
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def printed_time(text: str, zone: str, known: datetime | None) -> datetime | None:
+    """The outlet's printed time; a printed date alone (``<time datetime="2021-01-20">``) is
+    that day — as the more precise ``known`` time when that falls on it (in the outlet's
+    zone), else as a :class:`DateOnly` — never midnight of it."""
+    if not text:
+        return None
+    if not _DAY.fullmatch(text.strip()):
+        return parse_time(text, zone)
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    if known is not None and not isinstance(known, DateOnly):
+        try:
+            if known.astimezone(ZoneInfo(zone)).date() == day:
+                return known
+        except (KeyError, ValueError):
+            pass
+    return plausible(DateOnly.on(day))
+
+
 def build(
     *,
     url: str,
@@ -155,7 +179,7 @@ def build(
     title = clean_line(title)
     title = strip_outlet_suffix(title, *outlet.names())
     body = clean_html(html, title=title, url=url)
-    own = parse_time(body.own_time, outlet.timezone) if body.own_time else None
+    own = printed_time(body.own_time, outlet.timezone, published or captured)
     links = list(body.links)
     seen = {link.url for link in links}
     for link in extra_links:
@@ -170,7 +194,8 @@ def build(
         body_html=body.html,
         text=body.text,
         summary=clean(summary).strip(),
-        author=clean_line(author or body.author),
+        author=clean_line(body.author if body.author and (not author.strip() or
+                                                          author.strip().casefold() in outlet.names()) else author),
         category=clean_line(category),
         keywords=tuple(clean_line(k) for k in keywords if clean_line(k)),
         media=tuple(body.media),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -19,7 +19,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from newsreader import cjk
 from newsreader.model import Link, Media
 from newsreader.safetext import clean, clean_line, safe_url
-from newsreader.sources import boilerplate
+from newsreader.sources import boilerplate, printed
 
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 PLACEHOLDER = re.compile(f"{MARK_OPEN}(\\d+){MARK_CLOSE}")
@@ -45,7 +45,6 @@ _KEEP = {
 }
 # HTML's whitespace (not NBSP, not the ideographic space): it collapses, it is not text.
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
-_RFI_TIME = re.compile(r"^\s*(\d{2})/(\d{2})/(\d{4})\s*-\s*(\d{2}):(\d{2})\s*$")
 _MAIN_SELECTORS = ("[itemprop=articleBody]", ".entry-content", ".post-content", ".article-content",
                    ".article-body", ".story-body")
 _LAZY_SRC = ("data-src", "data-original", "data-lazy-src", "data-actualsrc", "src")
@@ -98,6 +97,24 @@ def _is_tiny(node: LexborNode) -> bool:
 
 def _text_of(node: LexborNode) -> str:
     return clean_line(node.text(deep=True) or "")
+
+
+_CAPTION_STYLES = frozenset({"small", "em", "i", "figcaption"})
+
+
+def _caption_after(image: LexborNode) -> tuple[LexborNode, str] | None:
+    """A caption printed right after an image outside any figure, as feed services do
+    (``<img …><div><small>资料照片：…</small></div>``): the block and its text."""
+    sibling = image.next
+    while sibling is not None and sibling.tag == "-text" and not (sibling.text_content or "").strip():
+        sibling = sibling.next
+    if sibling is None or sibling.tag not in ("div", "p", "figcaption"):
+        return None
+    styled = sibling.tag == "figcaption" or (sibling.child is not None and sibling.child.tag in _CAPTION_STYLES)
+    lines = printed.lines_of(sibling)
+    if not styled or len(lines) != 1:
+        return None
+    return sibling, clean_line(lines[0])
 
 
 def _holds_prose(figure: LexborNode) -> bool:
@@ -156,22 +173,6 @@ def _find_main(tree: LexborHTMLParser) -> LexborNode | None:
     return tree.body
 
 
-def _own_time(root: LexborNode) -> str:
-    """Find and remove the outlet's printed time: RFI's date div or a <time datetime>."""
-    for div in root.css("div"):
-        if div.child is not None and div.child.tag == "-text" and div.child.next is None:
-            match = _RFI_TIME.match(div.text(deep=False) or "")
-            if match:
-                div.decompose()
-                day, month, year, hour, minute = match.groups()
-                return f"{year}-{month}-{day}T{hour}:{minute}:00"
-    for node in root.css("time"):
-        value = _attr(node, "datetime") or _attr(node, "pudate")
-        if value.strip():
-            return value.strip()
-    return ""
-
-
 # Elements nested deeper than this are unwrapped before parsing: the HTML parser's tree
 # building costs time in proportion to the depth for every tag (quadratic in all), and no
 # article needs more than a few dozen levels.
@@ -219,8 +220,7 @@ def clean_html(source_html: str, *, title: str = "", url: str = "") -> CleanBody
     root = _find_main(tree)
     if root is None:
         return CleanBody(html="", text="")
-    own_time = _own_time(tree.root or root)
-    author = ""
+    own_time, author = printed.own_time(tree.root or root)
     address = tree.css_first("address")
     if address is not None:
         author = _text_of(address)
@@ -237,7 +237,8 @@ class _Walk:
         self.media: list[Media] = []
         self.links: dict[str, Link] = {}
         self.list_depth = 0
-        self.open_links: list[bool] = []  # for each <a> being walked: was an <a href> written
+        self.open_links: list[bool] = []
+        self.skip: set[int] = set()  # blocks already taken (a caption printed after its image)  # for each <a> being walked: was an <a href> written
 
     def run(self, root: LexborNode, own_time: str, author: str) -> CleanBody:
         stack: list[tuple[LexborNode, bool]] = [(root, False)]
@@ -268,6 +269,8 @@ class _Walk:
             if value:
                 self.out.text(clean(value))
             return False
+        if node.mem_id in self.skip:
+            return False
         if tag in _DROP or tag.startswith("-"):
             return False
         if tag in ("img", "figure", "video", "audio", "iframe", "picture") or (
@@ -279,6 +282,9 @@ class _Walk:
                 return False
         if tag in ("h1", "h2") and self.title and _text_of(node) == self.title:
             return False
+        if tag == "figcaption" and self.media and self.media[-1].caption and (
+                _text_of(node) == self.media[-1].caption):
+            return False  # a caption outside any <figure>, already the image's caption
         if tag in _BLOCK:
             self.out.end_block()
         if tag == "a":
@@ -339,6 +345,11 @@ class _Walk:
             found = self._media_of(inner, inner.tag or "", caption)
         else:
             found = self._media_of(node, tag, "")
+            after = _caption_after(node) if found is not None and tag == "img" else None
+            if found is not None and after is not None:
+                if not found.caption or found.caption == after[1]:
+                    found = replace(found, caption=after[1])
+                self.skip.add(after[0].mem_id)
         if found is None:
             return False
         self.out.end_block()
