@@ -11,6 +11,7 @@ from newsreader.store.indexer import FileResult, IndexResult, Writer
 from newsreader.store.library import Library
 from newsreader.store.outline import Scope
 from newsreader.store.prepare import Row
+from newsreader.store.search import plan as search_plan
 
 
 def row(n: int, published: int | None, outlet: str = "dw") -> Row:
@@ -18,7 +19,8 @@ def row(n: int, published: int | None, outlet: str = "dw") -> Row:
     return Row(id=f"{n:016x}", url=f"https://example.com/{n}", outlet=outlet, title=f"标题{n}",
                summary="", author="", category="", keywords="[]", published=published,
                script="simplified", source=f"/archive/{n}.json", format="dw", data=bodies.pack("", "", [], []), quality=1,
-               title_tokens=tokens.index_tokens(f"标题{n}"), body_tokens="")
+               title_tokens=tokens.index_tokens(f"标题{n}"), body_tokens="",
+               chars=tokens.char_tokens(tokens.index_forms(f"标题{n}")[1], set()))
 
 
 def store(library: Library, rows: list[Row]) -> IndexResult:
@@ -160,3 +162,24 @@ def test_marking_a_scope_read_and_stars_keep_the_tables_true(xdg, monkeypatch):
     assert library.mark_read(Scope("dw")) > 0
     check(library, monkeypatch)
     assert library.counts(Scope("dw")).unread == 0
+
+
+def test_one_character_queries_use_the_characters_index_and_follow_deletes(xdg):
+    library = Library()
+    rows = [row(n, 1_700_000_000 + n) for n in range(30)]
+    rows[7] = Row(**{**rows[7].__dict__, "title": "鑫標題",
+                     "title_tokens": tokens.index_tokens("鑫標題"),
+                     "chars": tokens.char_tokens(tokens.index_forms("鑫標題")[1], set())})
+    store(library, rows)
+    assert search_plan("鑫").table == "chars" and search_plan("鑫 标").table == "chars"
+    assert search_plan("鑫标").table == "search" and search_plan("a").table == "search"
+    hits = library.search("鑫")
+    assert [h.listing.id for h in hits] == [rows[7].id] and hits[0].in_title
+    assert len(library.search("标", limit=100)) == 30  # 標 folds to 标
+    assert [h.listing.id for h in library.search("鑫 标")] == [rows[7].id]
+    result = IndexResult()
+    library.db.execute("BEGIN IMMEDIATE")
+    Writer(library.db, result).delete_article(rows[7].id)
+    library.db.execute("COMMIT")
+    assert library.search("鑫") == []
+    assert len(library.search("标", limit=100)) == 29

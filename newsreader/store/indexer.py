@@ -217,10 +217,12 @@ class Writer:
 
     def _fts_delete(self, rowid: int, title: str, summary: str, frame: bytes) -> None:
         text = bodies.text_of(self.db, frame)
-        self.db.execute(
-            "INSERT INTO search (search, rowid, title, body) VALUES ('delete', ?, ?, ?)",
-            (rowid, tokens.index_tokens(title), tokens.index_tokens(search_text(summary, text)[:MAX_SEARCHED_CHARS])),
-        )
+        title_tokens, title_chars = tokens.index_forms(title)
+        body_tokens, body_chars = tokens.index_forms(search_text(summary, text)[:MAX_SEARCHED_CHARS])
+        self.db.execute("INSERT INTO search (search, rowid, title, body) VALUES ('delete', ?, ?, ?)",
+                        (rowid, title_tokens, body_tokens))
+        self.db.execute("INSERT INTO chars (chars, rowid, c) VALUES ('delete', ?, ?)",
+                        (rowid, tokens.char_tokens(title_chars, body_chars)))
 
     def delete_article(self, article_id: str) -> None:
         """Remove an article and its search entry."""
@@ -271,6 +273,7 @@ class Writer:
         self.counter.added(row.outlet, row.published, row.id)
         self.db.execute("INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)",
                         (rowid, row.title_tokens, row.body_tokens))
+        self.db.execute("INSERT INTO chars (rowid, c) VALUES (?, ?)", (rowid, row.chars))
 
     def put(self, row: Row, path: str) -> None:
         """Store an article read from ``path``: new, a fuller copy, or one more file of it."""

@@ -48,6 +48,7 @@ class Row:
     title_tokens: str
     body_tokens: str
     date_only: int = 0  # 1: ``published`` is the noon (UTC) of a day given without a time
+    chars: str = ""  # the characters index's tokens (tokens.char_tokens)
 
     def sort_key(self) -> int:
         """The preferred rowid: the publication time in epoch seconds, so rowid order is date
@@ -82,6 +83,8 @@ def search_text(summary: str, text: str) -> str:
 def to_row(article: Article, dictionary: bytes | None = None) -> Row:
     """Everything the cache stores for an article (its frame compressed with ``dictionary``)."""
     published = int(article.published.timestamp()) if article.published else None
+    title_tokens, title_chars = tokens.index_forms(article.title)
+    body_tokens, body_chars = tokens.index_forms(search_text(article.summary, article.text)[:MAX_SEARCHED_CHARS])
     return Row(
         id=article_id(article),
         url=article.url,
@@ -98,8 +101,9 @@ def to_row(article: Article, dictionary: bytes | None = None) -> Row:
         format=article.format,
         data=bodies.pack(article.body_html, article.text, article.media, article.links, dictionary),
         quality=len(article.text),
-        title_tokens=tokens.index_tokens(article.title),
-        body_tokens=tokens.index_tokens(search_text(article.summary, article.text)[:MAX_SEARCHED_CHARS]),
+        title_tokens=title_tokens,
+        body_tokens=body_tokens,
+        chars=tokens.char_tokens(title_chars, body_chars),
     )
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from newsreader.store import bodies, counts, tokens
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -59,6 +59,11 @@ CREATE TABLE article_files (
 CREATE INDEX article_files_path ON article_files (path);
 CREATE TABLE dirs (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL);
 -- body first: FTS5 marks every position outside column 0, so the big column goes there.
+-- every character an article holds, once (title characters once more, marked): one-character
+-- queries read one short list here instead of merging every bigram the character begins
+CREATE VIRTUAL TABLE chars USING fts5(
+    c, content='', detail=none, columnsize=0, tokenize='unicode61 remove_diacritics 2'
+);
 CREATE VIRTUAL TABLE search USING fts5(
     body, title, content='', columnsize=0, tokenize='unicode61 remove_diacritics 2'
 );

@@ -27,12 +27,48 @@ class Hit:
     snippet: str
 
 
-def _rowids(db: sqlite3.Connection, expression: str, outlet: str | None, limit: int) -> list[int]:
+@dataclass(frozen=True)
+class Plan:
+    """How a query is asked of the index: which FTS5 table, the expression for any hit and
+    the one for title hits."""
+
+    table: str
+    anywhere: str
+    in_title: str
+
+
+def plan(query: str) -> Plan | None:
+    """The plan for ``query``, or None when it has nothing to search for.
+
+    Queries of one-character terms go to the characters index (one entry per character an
+    article holds): in the bigram index a character is a prefix over every bigram it begins,
+    seconds of merging at a million articles. Everything else goes to the bigram index.
+    """
+    chars = tokens.characters(query)
+    if chars:
+        return Plan("chars", " AND ".join(f'"{c}"' for c in chars),
+                    " AND ".join(f'"{tokens.TITLE_MARK}{c}"' for c in chars))
+    expression = tokens.match_expression(query)
+    if expression is None:
+        return None
+    return Plan("search", expression, "{title} : (" + expression + ")")
+
+
+def matching_rowids(db: sqlite3.Connection, query: str) -> list[int]:
+    """Every matching article's rowid, oldest first (for counts over time)."""
+    found = plan(query)
+    if found is None:
+        return []
+    return [r for (r,) in db.execute(
+        f"SELECT rowid FROM {found.table} WHERE {found.table} MATCH ? ORDER BY rowid", (found.anywhere,))]
+
+
+def _rowids(db: sqlite3.Connection, table: str, expression: str, outlet: str | None, limit: int) -> list[int]:
     if outlet:
-        sql = ("SELECT search.rowid FROM search JOIN articles a ON a.rowid = search.rowid "
-               "WHERE search MATCH ? AND a.outlet = ? ORDER BY search.rowid DESC LIMIT ?")
+        sql = (f"SELECT {table}.rowid FROM {table} JOIN articles a ON a.rowid = {table}.rowid "
+               f"WHERE {table} MATCH ? AND a.outlet = ? ORDER BY {table}.rowid DESC LIMIT ?")
         return [r[0] for r in db.execute(sql, (expression, outlet, limit))]
-    sql = "SELECT rowid FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT ?"
+    sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?"
     return [r[0] for r in db.execute(sql, (expression, limit))]
 
 
@@ -111,26 +147,27 @@ def _body_start(db: sqlite3.Connection, frame: bytes) -> str:
 
 def count_matches(db: sqlite3.Connection, query: str, *, outlet: str | None = None) -> int:
     """How many articles match ``query`` (title or text), however many that is."""
-    expression = tokens.match_expression(query)
-    if expression is None:
+    found = plan(query)
+    if found is None:
         return 0
+    table = found.table
     if outlet:
-        sql = ("SELECT count(*) FROM search JOIN articles a ON a.rowid = search.rowid "
-               "WHERE search MATCH ? AND a.outlet = ?")
-        return db.execute(sql, (expression, outlet)).fetchone()[0]
-    return db.execute("SELECT count(*) FROM search WHERE search MATCH ?", (expression,)).fetchone()[0]
+        sql = (f"SELECT count(*) FROM {table} JOIN articles a ON a.rowid = {table}.rowid "
+               f"WHERE {table} MATCH ? AND a.outlet = ?")
+        return db.execute(sql, (found.anywhere, outlet)).fetchone()[0]
+    return db.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (found.anywhere,)).fetchone()[0]
 
 
 def search(db: sqlite3.Connection, query: str, *, outlet: str | None = None, limit: int = 50) -> list[Hit]:
     """The best ``limit`` hits for ``query`` (see module doc for the order)."""
-    expression = tokens.match_expression(query)
-    if expression is None or limit <= 0:
+    found = plan(query)
+    if found is None or limit <= 0:
         return []
-    title_ids = _rowids(db, "{title} : (" + expression + ")", outlet, limit)
+    title_ids = _rowids(db, found.table, found.in_title, outlet, limit)
     ids = list(title_ids)
     if len(ids) < limit:
         seen = set(ids)
-        more = _rowids(db, expression, outlet, limit + len(ids))
+        more = _rowids(db, found.table, found.anywhere, outlet, limit + len(ids))
         ids.extend(r for r in more if r not in seen)
         ids = ids[:limit]
     if not ids:

@@ -55,11 +55,33 @@ def fold(text: str) -> str:
     return "".join((to_simplified(c).translate(VARIANT_PAIRS).lower() or c)[:1] for c in text)
 
 
+_HAN_CHAR = re.compile(f"[{_HAN_RUN}]")
+# In the characters index, a character of the title is also this marker and the character.
+TITLE_MARK = "t"
+
+
 def index_tokens(text: str) -> str:
     """The token string stored in the FTS5 index for ``text``."""
+    return index_forms(text)[0]
+
+
+def index_forms(text: str) -> tuple[str, set[str]]:
+    """The token string stored in the FTS5 index for ``text``, and the set of Han, kana and
+    hangul characters in it (for the characters index that answers one-character queries)."""
+    normalised = normalise(PLACEHOLDER.sub(" ", text))
+    return _tokens(normalised), set(_HAN_CHAR.findall("".join(set(normalised))))
+
+
+def char_tokens(title_chars: set[str], body_chars: set[str]) -> str:
+    """What the characters index holds for an article: every character of its title and
+    text once, and each character of its title once more behind :data:`TITLE_MARK`."""
+    return " ".join(sorted(title_chars | body_chars)) + " " + " ".join(TITLE_MARK + c for c in sorted(title_chars))
+
+
+def _tokens(normalised: str) -> str:
     out: list[str] = []
     append = out.append
-    for match in _PIECE.finditer(normalise(PLACEHOLDER.sub(" ", text))):
+    for match in _PIECE.finditer(normalised):
         run = match.group(1)
         if run:
             for i in range(len(run) - 1):
@@ -98,6 +120,21 @@ _TERM = re.compile(r'"([^"]*)"|(\S+)')
 def terms(query: str) -> list[str]:
     """The terms of a query: quoted phrases as written, other words split at spaces."""
     return [m.group(1) if m.group(1) is not None else m.group(2) for m in _TERM.finditer(query)]
+
+
+def characters(query: str) -> list[str] | None:
+    """The characters of a query made only of one-character terms (``港``, ``港 臺``), as
+    the index folds them, or None for any other query. Such a query is answered by the
+    characters index: a prefix query over every bigram a character begins is slow."""
+    found = []
+    for term in terms(query):
+        pieces = list(_PIECE.finditer(normalise(term)))
+        if not pieces:
+            continue
+        if len(pieces) != 1 or not pieces[0].group(1) or len(pieces[0].group(1)) != 1:
+            return None
+        found.append(pieces[0].group(1))
+    return found or None
 
 
 def match_expression(query: str) -> str | None:

@@ -15,6 +15,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from newsreader.store import tokens
+from newsreader.store.search import matching_rowids
 
 BY = ("day", "week", "month")
 _SLOT = 900  # publication times within one quarter hour share a bucket lookup
@@ -79,11 +80,10 @@ def count(db: sqlite3.Connection, query: str, *, by: str = "day", outlet: str | 
     if by not in BY:
         raise ValueError(f"unknown bucket {by!r} (use day, week or month)")
     result: dict = {"query": query, "by": by, "total": 0, "outlets": {}}
-    expression = tokens.match_expression(query)
     mapping = load_map(db)
-    if expression is None or mapping is None:
+    if tokens.match_expression(query) is None or mapping is None:
         return result
-    hits = [r for (r,) in db.execute("SELECT rowid FROM search WHERE search MATCH ? ORDER BY rowid", (expression,))]
+    hits = matching_rowids(db, query)
     rowids, codes, published = mapping.rowids, mapping.codes, mapping.published
     wanted = mapping.outlets.index(outlet) if outlet in mapping.outlets else (-1 if outlet else None)
     if wanted == -1:
