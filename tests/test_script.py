@@ -50,7 +50,8 @@ def tw(text: str) -> str:
     # a number before 万 outweighs a dictionary word after it
     ("拜登面对的则是19万旗帜。", "拜登面對的則是19萬旗幟。"),
     # 系 as the copula of legal prose; 系列/系统 stay
-    ("陈某系主动投案，二人均系初犯，一系列系统问题。", "陳某係主動投案，二人均係初犯，一系列系統問題。"),
+    ("陈某系主动投案，二人均系初犯，其中2例系医院职工，一系列系统问题。",
+     "陳某係主動投案，二人均係初犯，其中2例係醫院職工，一系列系統問題。"),
     # 制裁/制度 are never 製; 并 before a negation is 並; 克制 is not 剋制
     ("对美国制裁之后，对财产制度的影响，真相并不存在，保持自我克制。",
      "對美國制裁之後，對財產制度的影響，真相並不存在，保持自我克制。"),
@@ -74,6 +75,7 @@ def test_variants_apply_to_protected_segments_too() -> None:
 def test_taiwan_phrases_keep_general_words_in_news() -> None:
     source = "他发表声明称，支持者要求刷新纪录，经济运行平稳；下载软件看视频。"
     assert script.to_traditional(source, "twp") == "他發表聲明稱，支持者要求刷新紀錄，經濟運行平穩；下載軟體看影片。"
+    assert script.to_traditional("国民警卫队的士兵士气高，他打的士回家。", "twp") == "國民警衛隊的士兵士氣高，他打計程車回家。"
 
 
 @pytest.mark.parametrize("source, expected", [
