@@ -164,3 +164,22 @@ def test_a_printed_date_alone_is_a_date_not_midnight():
     captured = feed(html.replace("2020-12-18", "2021-01-20"), url="http://www.bbc.com/zhongwen/simp/world-1")
     [b] = parse_text(captured.replace("1611100000000", "1611102400000"))
     assert b.published == datetime(2021, 1, 20, 0, 26, 40, tzinfo=UTC)  # the capture time, on that day
+
+
+def test_the_wordpress_feed_footer_and_a_repeated_byline():
+    html = ("<div><i>MAGGIE HABERMAN,MAGGIE HABERMAN<br>2021-01-20 15:50:33</i></div><p>华盛顿——梅拉尼娅。</p>"
+            "<p>The post <a rel='nofollow' href='https://chinadigitaltimes.net/chinese/2021/01/x/'>汪有｜是人的底线</a>"
+            " appeared first on <a rel='nofollow' href='https://chinadigitaltimes.net/chinese'>中国数字时代</a>.</p>")
+    [a] = parse_text(feed(html, url="https://cn.nytimes.com/usa/20210120/melania-trump-legacy/"))
+    assert a.text == "华盛顿——梅拉尼娅。"
+    assert a.author == "MAGGIE HABERMAN"
+    assert a.published == datetime(2021, 1, 20, 7, 50, 33, tzinfo=UTC)  # Beijing time, as NYT Chinese prints it
+
+
+def test_hidden_labels_and_doubled_hosts():
+    html = ("<h2 class='element-invisible'><a href='/file/1010'>shen_cha.jpg</a></h2>"
+            "<span class='sr-only'>跳到正文</span><div style='display: none'>隐藏</div>"
+            "<p>Listen on: <a href='https://www.economist.comhttps://open.spotify.com/show/12'>Spotify</a></p>")
+    [a] = parse_text(feed(html, url="https://www.economist.com/podcasts/x"))
+    assert a.text == "Listen on: Spotify"
+    assert [link.url for link in a.links] == ["https://open.spotify.com/show/12"]

@@ -17,13 +17,17 @@ from newsreader.safetext import clean_line
 _SHARE_HOSTS = ("facebook.com/dialog", "facebook.com/sharer", "whatsapp", "x.com/intent",
                 "twitter.com/intent", "t.me/share", "telegram.me/share", "line.me", "weibo.com/share",
                 "linkedin.com/share", "reddit.com/submit", "mailto:?")
-_BOILERPLATE_TEXT = re.compile(r"^\s*(分享\s*[:：]?|Share\s*:?|获取更多RSS.*|獲取更多RSS.*|更多RSS.*)\s*$", re.S)
+_BOILERPLATE_TEXT = re.compile(r"^\s*(分享\s*[:：]?|Share\s*:?|获取更多RSS.*|獲取更多RSS.*|更多RSS.*"
+                               r"|The post .{1,300} appeared first on .{1,120})\s*$", re.S)  # WordPress feed footer
 
 # Page furniture by its usual class names (WordPress, Drupal, Jetpack and the like).
 _FURNITURE = (
     "[class*=share], [class*=social], .entry-meta, .entry-footer, .post-tags, .sharedaddy, .jp-relatedposts, "
     ".entry-author-wrapper, .byline, .cat-links, .page-header, .entry-header, .navigation__primary-inner, "
-    ".sidebar, .submitted, .comment-submitted"
+    ".sidebar, .submitted, .comment-submitted, "
+    # text a page hides from sight (screen-reader labels, hidden blocks)
+    ".element-invisible, .visually-hidden, .sr-only, .screen-reader-text, [hidden], "
+    "[style*='display:none'], [style*='display: none']"
 )
 # A class or id word that names a comment section, a related list or a pager.
 _SECTION_WORD = re.compile(

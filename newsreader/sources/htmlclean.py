@@ -117,6 +117,15 @@ def _caption_after(image: LexborNode) -> tuple[LexborNode, str] | None:
     return sibling, clean_line(lines[0])
 
 
+_DOUBLED = re.compile(r"^https?://[^/?#]+(?=https?://)", re.I)
+
+
+def _repair_href(href: str) -> str:
+    """A link its site wrote with its own host glued before another absolute URL
+    (``https://www.economist.comhttps://open.spotify.com/…``): the URL meant."""
+    return _DOUBLED.sub("", href.strip(), count=1)
+
+
 def _holds_prose(figure: LexborNode) -> bool:
     """A ``<figure>`` used as a wrapper: it holds paragraphs or more than one medium, or text
     outside its caption."""
@@ -288,7 +297,7 @@ class _Walk:
         if tag in _BLOCK:
             self.out.end_block()
         if tag == "a":
-            href = safe_url(_attr(node, "href"))
+            href = safe_url(_repair_href(_attr(node, "href")))
             text = _text_of(node)
             written = bool(href and text)
             if written:

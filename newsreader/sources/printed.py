@@ -54,6 +54,15 @@ def lines_of(node: LexborNode) -> list[str]:
     return [line for line in lines if line] if sum(map(len, lines)) <= 120 else []
 
 
+def _distinct_names(byline: str) -> str:
+    """A byline with each name once (``MAGGIE HABERMAN,MAGGIE HABERMAN`` as the feed prints it)."""
+    names: list[str] = []
+    for name in re.split(r"\s*[,，、]\s*", byline.strip()):
+        if name and name.casefold() not in (n.casefold() for n in names):
+            names.append(name)
+    return ", ".join(names)
+
+
 def as_iso(text: str) -> str:
     """``text`` as ISO 8601 if it is a printed time we read (ISO or RFC 2822), else ''."""
     if _ISO_TIME.match(text):
@@ -80,7 +89,7 @@ def own_time(root: LexborNode) -> tuple[str, str]:
         iso = as_iso(lines[-1])
         if iso and len(lines) <= 2:
             block.decompose()
-            return iso, lines[0] if len(lines) == 2 else ""
+            return iso, _distinct_names(lines[0]) if len(lines) == 2 else ""
     for node in root.css("time"):
         value = _attr(node, "datetime") or _attr(node, "pudate")
         if value.strip():
