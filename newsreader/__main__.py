@@ -2,6 +2,6 @@
 
 import sys
 
-from newsreader.cli import main
+from newsreader.launch import main
 
 sys.exit(main())

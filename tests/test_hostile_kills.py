@@ -1,0 +1,112 @@
+"""Killed again and again: index killed 20 times at random moments by SIGKILL, SIGINT and
+SIGTERM while stars are written in parallel (by the CLI and by a busy writer). Every star
+that was reported done is kept, the cache stays usable, the next index completes."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import ROOT, run_cli
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import synth
+
+STARRER = """
+import sys, time
+from pathlib import Path
+from newsreader.store.state import State
+state = State(Path(sys.argv[1]))
+n = 0
+while True:
+    article_id = f"{n:016x}"
+    state.set_starred(article_id)
+    print(article_id, flush=True)  # only once the write returned: this star must be kept
+    n += 1
+    time.sleep(0.002)
+"""
+
+
+def popen(*args: str) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if k != "FORCE_COLOR"}
+    return subprocess.Popen([sys.executable, "-m", "newsreader", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env)
+
+
+def test_killed_20_times_while_starring_in_parallel(tmp_path: Path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds", seeds)
+    big = tmp_path / "big"
+    synth.build(big, 500, body_chars=2500)
+    assert run_cli("index", str(seeds)).returncode == 0
+    ids = [item["id"] for item in json.loads(run_cli("list", "--json").stdout)]
+    state_file = Path(os.environ["XDG_DATA_HOME"]) / "newsreader" / "state.sqlite"
+    starrer = subprocess.Popen([sys.executable, "-c", STARRER, str(state_file)], stdout=subprocess.PIPE,
+                               text=True, env=os.environ.copy())
+    rng = random.Random(20)
+    signals = [signal.SIGKILL, signal.SIGINT, signal.SIGTERM]
+    kept: dict[str, bool] = {}  # article id -> starred, by every star/unstar that said it was done
+    stats = {"killed": 0, "finished": 0}
+    cache_file = Path(os.environ["XDG_CACHE_HOME"]) / "newsreader" / "cache.sqlite"
+    files = [p for p in big.rglob("*") if p.is_file()]
+    progress: list[int] = []  # files of the round's version stored when it ended
+    try:
+        for round_ in range(20):
+            stamp = (1_700_000_000 + round_) * 10**9  # every file changed: each run has all to do again
+            for path in files:
+                os.utime(path, ns=(stamp, stamp))
+            index = popen("index", str(big))
+            article = ids[round_ % len(ids)]
+            verb = "star" if rng.random() < 0.7 else "unstar"
+            star = popen(verb, article)
+            # half the kills early (start-up, parsing), half after batches were committed (every 4 s)
+            time.sleep(rng.uniform(0.05, 2.5) if round_ % 2 else rng.uniform(5.0, 7.0))
+            if index.poll() is None:
+                index.send_signal(signals[round_ % 3])
+                stats["killed"] += 1
+            else:
+                stats["finished"] += 1
+            if rng.random() < 0.3 and star.poll() is None:
+                star.send_signal(rng.choice(signals))  # a star killed too: whole or absent
+            _out, err = index.communicate(timeout=60)
+            assert b"Traceback" not in err, err.decode()
+            _star_out, star_err = star.communicate(timeout=60)
+            assert b"Traceback" not in star_err, star_err.decode()
+            if star.returncode == 0:
+                kept[article] = verb == "star"
+            cache = sqlite3.connect(cache_file)
+            with contextlib.suppress(sqlite3.Error):
+                done = cache.execute("SELECT count(*) FROM files WHERE mtime_ns = ?", (stamp,)).fetchone()[0]
+                progress.append(done)
+            cache.close()
+    finally:
+        starrer.kill()
+        written, _ = starrer.communicate()
+    assert stats["killed"] >= 12, stats  # the kills were real, mostly mid-run
+    assert sum(0 < n < len(files) for n in progress) >= 3, progress  # kills after some batches were committed
+    state = sqlite3.connect(state_file)
+    starred = {row[0] for row in state.execute("SELECT article_id FROM starred")}
+    assert state.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    state.close()
+    busy = written.split()
+    assert len(busy) > 100 and set(busy) <= starred  # every star reported written is there
+    for article, on in kept.items():
+        assert (article in starred) == on, article
+    db = sqlite3.connect(cache_file)
+    assert db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    db.close()
+    listing = run_cli("list", "--limit", "3")
+    assert listing.returncode == 0 and "Traceback" not in listing.stderr
+    done = run_cli("index")
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert len(run_cli("list").stdout.splitlines()) == 505
+    assert "0 read (505 unchanged)" in run_cli("index").stderr
