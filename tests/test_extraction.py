@@ -183,3 +183,11 @@ def test_hidden_labels_and_doubled_hosts():
     [a] = parse_text(feed(html, url="https://www.economist.com/podcasts/x"))
     assert a.text == "Listen on: Spotify"
     assert [link.url for link in a.links] == ["https://open.spotify.com/show/12"]
+
+
+def test_the_headline_repeated_as_a_paragraph_and_an_author_box_are_page_chrome():
+    html = ('<div class="main" data-v-7f77c10f=""><p class="title">新晋诺奖得主露易丝·格丽克</p>'
+            '<div class="author-wrap"><a class="single-name" href="/user/1">钟昱赟</a><div class="time">10-9</div></div>'
+            "<p>格丽克的诗歌嫁接了经典文化与私人意识。</p></div>")
+    [a] = parse_text(feed(html, url="https://m.allnow.com/post/5f7f", title="新晋诺奖得主露易丝·格丽克"))
+    assert a.text == "格丽克的诗歌嫁接了经典文化与私人意识。"

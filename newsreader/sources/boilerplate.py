@@ -24,7 +24,8 @@ _BOILERPLATE_TEXT = re.compile(r"^\s*(分享\s*[:：]?|Share\s*:?|获取更多RS
 _FURNITURE = (
     "[class*=share], [class*=social], .entry-meta, .entry-footer, .post-tags, .sharedaddy, .jp-relatedposts, "
     ".entry-author-wrapper, .byline, .cat-links, .page-header, .entry-header, .navigation__primary-inner, "
-    ".sidebar, .submitted, .comment-submitted, "
+    ".sidebar, .submitted, .comment-submitted, [class*=author-wrap], [class*=author-info], .post-meta, "
+    ".article-meta, "
     # text a page hides from sight (screen-reader labels, hidden blocks)
     ".element-invisible, .visually-hidden, .sr-only, .screen-reader-text, [hidden], "
     "[style*='display:none'], [style*='display: none']"

@@ -117,6 +117,7 @@ def _caption_after(image: LexborNode) -> tuple[LexborNode, str] | None:
     return sibling, clean_line(lines[0])
 
 
+_TITLE_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p"})
 _DOUBLED = re.compile(r"^https?://[^/?#]+(?=https?://)", re.I)
 
 
@@ -289,8 +290,8 @@ class _Walk:
                 return False
             if tag not in ("figure", "picture"):
                 return False
-        if tag in ("h1", "h2") and self.title and _text_of(node) == self.title:
-            return False
+        if tag in _TITLE_TAGS and self.title and _text_of(node) == self.title:
+            return False  # the headline repeated in the page (a heading or a title paragraph)
         if tag == "figcaption" and self.media and self.media[-1].caption and (
                 _text_of(node) == self.media[-1].caption):
             return False  # a caption outside any <figure>, already the image's caption

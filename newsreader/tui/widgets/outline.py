@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from newsreader import cjk, script
+from newsreader import cjk, labels, script
 from newsreader.model import View
 from newsreader.store.library import Library, OutletCount
 from newsreader.store.records import Listing
@@ -128,7 +128,7 @@ class Outline(Tree):
     def article_label(self, listing: Listing) -> Text:
         """An article's row: unread dot, star, time, title cut to the pane."""
         mark = "★" if listing.starred else ("●" if not listing.read else " ")
-        when = listing.published.astimezone().strftime("%H:%M") if listing.published else "--:--"
+        when = labels.local_clock(listing.published)  # blank for a date given without a time
         title = script.convert(listing.title, self.view, self.variant)
         room = max(self.size.width - 16, 12)
         label = Text(f"{mark} ", style="bold" if not listing.read else "dim")
