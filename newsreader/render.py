@@ -134,6 +134,9 @@ _EMPTY_EMPHASIS = re.compile(r"\*\*(\s*)\*\*|(?<!\w)_(\s*)_(?!\w)")
 
 # html2text manages about 1.6 MB of HTML a second: past this a body is rendered from its text.
 MARKDOWN_LIMIT = 2_000_000
+# html2text's cost is per tag too (about 50 µs each): 100,000 links took 20 s. Past this many
+# tags (a normal article has a few hundred) a body is rendered from its text as well.
+MARKDOWN_TAG_LIMIT = 20_000
 
 
 def _bold_labels(markdown_text: str, media: list[Media]) -> str:
@@ -147,10 +150,12 @@ def _bold_labels(markdown_text: str, media: list[Media]) -> str:
 def markdown(body_html: str, media: list[Media], text: str = "") -> str:
     """The body as Markdown, media placeholders as bold labels.
 
-    A body over :data:`MARKDOWN_LIMIT` characters of HTML becomes Markdown paragraphs of
-    its visible ``text`` instead (links and emphasis are dropped, nothing else).
+    A body over :data:`MARKDOWN_LIMIT` characters of HTML, or with over
+    :data:`MARKDOWN_TAG_LIMIT` tags, becomes Markdown paragraphs of its visible ``text``
+    instead (links and emphasis are dropped, nothing else; the links stay in the list).
     """
-    if (len(body_html) > MARKDOWN_LIMIT or not body_html) and text:
+    too_big = len(body_html) > MARKDOWN_LIMIT or body_html.count("<") > MARKDOWN_TAG_LIMIT
+    if (too_big or not body_html) and text:
         return _bold_labels(_escape_paragraphs(text), media).strip() + "\n"
     converted = _converter().handle(body_html)
     converted = _EMPTY_EMPHASIS.sub(lambda m: m.group(1) or m.group(2) or "", converted)

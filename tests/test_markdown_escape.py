@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from newsreader import render
-from newsreader.model import Media
+from newsreader import render, script
+from newsreader.model import Media, View
 from newsreader.tui import layout
 
 HOSTILE = [
@@ -94,6 +94,8 @@ def test_hostile_text_in_html_is_text_in_markdown(hostile: str):
     markdown = render.markdown(f"<p>{html.escape(hostile)}</p>", [])
     assert collapsed(only_text(markdown)) == collapsed(hostile)
     assert collapsed(app_text(markdown)) == collapsed(hostile)
+    for view in (View.SIMPLIFIED, View.TRADITIONAL):  # script conversion keeps the escapes
+        only_text(script.convert_markdown(markdown, view))
 
 
 @pytest.mark.parametrize("hostile", HOSTILE)
