@@ -3,6 +3,8 @@ the outlets of real archives in both scripts, titles lose only a suffix/prefix r
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from newsreader import outlets
@@ -73,3 +75,14 @@ def test_the_table_knows_the_outlets_of_real_archives(host, tags, key, hans, han
 ])
 def test_titles_lose_only_a_suffix_or_prefix_repeating_the_outlet(title, key, expected):
     assert strip_outlet_suffix(title, *outlets.get(key).names()) == expected
+
+
+def test_a_bracketed_prefix_repeating_the_posts_own_category_goes():
+    [a] = parse_text(post("https://www.rti.org.tw/news/view/id/1", title="[國際] 拜登就職", tags="國際"))
+    assert a.title == "拜登就職"
+    [b] = parse_text(post("https://matters.news/@x/1", title="[冷戰物語]可以參與國際圍堵", tags="Matters"))
+    assert b.title == "[冷戰物語]可以參與國際圍堵"  # a series name, not the post's label: kept
+    long = "RFI - " * 100_000 + "标题 - RFI"
+    start = time.perf_counter()
+    assert strip_outlet_suffix(long, *outlets.get("rfi").names()).endswith("标题")  # bounded: a few passes
+    assert time.perf_counter() - start < 2

@@ -78,18 +78,23 @@ _SEPARATORS = (" - ", " – ", " — ", " | ", "｜", "|", " -- ")
 _BRACKETS = {"[": "]", "【": "】", "(": ")", "（": "）", "「": "」"}
 
 
-def strip_outlet_suffix(title: str, *names: str) -> str:
+def strip_outlet_suffix(title: str, *names: str, labels: tuple[str, ...] = ()) -> str:
     """Drop a `` - Outlet`` suffix or an ``Outlet｜``/``[Outlet]`` prefix that only repeats the
-    outlet's name (any of ``names``, with or without a Latin part), as often as they repeat
-    (`` – 法国国际广播电台 - RFI``); never other text. Linear in the title."""
+    outlet's name (any of ``names``, with or without a Latin part), a few times at most
+    (`` – 法国国际广播电台 - RFI``); and a bracketed prefix that only repeats one of the
+    document's own ``labels`` (its front matter tags and categories: ``[國際] ``). Never
+    other text; bounded work."""
     candidates = set()
     for name in names:
         name = " ".join(name.split()).casefold()
         if name:
             candidates |= {name, name.split(" ", 1)[-1], name.split(" ", 1)[0]}
     candidates.discard("")
+    bracketed = candidates | {" ".join(label.split()).casefold() for label in labels} - {""}
     changed = True
-    while changed:
+    for _ in range(6):
+        if not changed:
+            break
         changed = False
         for separator in _SEPARATORS:
             cut = title.rfind(separator)
@@ -103,7 +108,7 @@ def strip_outlet_suffix(title: str, *names: str) -> str:
         close = _BRACKETS.get(title[:1])
         if not changed and close:
             end = title.find(close, 1, 60)
-            if end > 0 and title[1:end].strip().casefold() in candidates and title[end + 1:].strip():
+            if end > 0 and title[1:end].strip().casefold() in bracketed and title[end + 1:].strip():
                 title, changed = title[end + 1:].lstrip(), True
     return title
 
@@ -165,6 +170,7 @@ def build(
     category: str = "",
     keywords: tuple[str, ...] = (),
     outlet_hints: tuple[str, ...] = (),
+    outlet_labels: tuple[str, ...] = (),
     folder: str = "",
     extra_links: tuple = (),
 ) -> Article:
@@ -177,7 +183,7 @@ def build(
     key = outlets.key_for(url, *outlet_hints, folder=folder)
     outlet = outlets.get(key)
     title = clean_line(title)
-    title = strip_outlet_suffix(title, *outlet.names())
+    title = strip_outlet_suffix(title, *outlet.names(), labels=outlet_labels)
     body = clean_html(html, title=title, url=url)
     own = printed_time(body.own_time, outlet.timezone, published or captured)
     links = list(body.links)

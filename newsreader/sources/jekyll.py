@@ -162,5 +162,7 @@ def parse(text: str, path: str) -> list[Article]:
         category=_text(categories[0] if isinstance(categories, list) and categories else categories),
         keywords=tuple(_text(t) for t in (tags if isinstance(tags, list) else [tags]) if _text(t)),
         outlet_hints=hints,
+        outlet_labels=tuple(_text(v) for v in (*(tags if isinstance(tags, list) else [tags]),
+                                               *(categories if isinstance(categories, list) else [categories]))),
         folder=Path(path).parent.name if path else "",
     )]
