@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -94,6 +95,22 @@ def external(path: str) -> str:
 
 
 def display(path: str) -> str:
-    """A path (either form) as a person should see it: undecodable bytes as ``\\xb0``."""
+    """A path (either form) as a person should see it: in a locale whose file names are not
+    UTF-8 (Big5, GBK), as that locale reads them; else undecodable bytes as ``\\xb0``."""
+    if not _FS_UTF8 and ("\x00" in path or _UNDECODABLE.search(path)):
+        raw = _ESCAPED_BYTE.sub(lambda m: chr(0xDC00 + int(m.group(1), 16)), path).encode("utf-8", "surrogateescape")
+        try:
+            return raw.decode(sys.getfilesystemencoding())
+        except (UnicodeDecodeError, LookupError):
+            pass
     text = _ESCAPED_BYTE.sub(lambda m: f"\\x{m.group(1)}", path)
     return _UNDECODABLE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text)
+
+
+def sqlite_uri(path: str | os.PathLike, query: str = "") -> str:
+    """A ``file:`` URI for SQLite naming ``path`` byte for byte (a folder whose name is not
+    UTF-8 included): every byte outside the safe set percent-encoded."""
+    from urllib.parse import quote
+
+    uri = "file:" + quote(os.fsencode(os.path.abspath(path)))
+    return f"{uri}?{query}" if query else uri

@@ -182,3 +182,16 @@ def test_a_folder_too_deep_for_the_system_is_skipped_with_a_word(tmp_path: Path)
     result = Library().index([str(root)], report=report)
     assert result is not None and result.articles_added == 1
     assert said and all("skipped:" in why for _, why in said)
+
+
+def test_xdg_folders_whose_names_are_not_utf8(tmp_path: Path):
+    odd = os.path.join(os.fsencode(tmp_path), b"xdg\xff\xb0")
+    os.makedirs(odd)
+    env = {"XDG_CACHE_HOME": os.fsdecode(odd + b"/c"), "XDG_DATA_HOME": os.fsdecode(odd + b"/d")}
+    listing = run_cli("list", env=env)
+    assert listing.returncode == 0 and len(listing.stdout.splitlines()) == 5, listing.stderr
+    star = run_cli("star", listing.stdout.split()[0], env=env)
+    assert star.returncode == 0, star.stderr
+    starred = run_cli("list", "--starred", env=env)
+    assert starred.returncode == 0 and len(starred.stdout.splitlines()) == 1, starred.stderr
+    assert os.path.exists(odd + b"/d/newsreader/state.sqlite")

@@ -54,7 +54,8 @@ def _set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
 
 def has_state(db: sqlite3.Connection) -> bool:
     """Whether the user's state is attached to this connection (as ``state``)."""
-    return any(row[1] == "state" for row in db.execute("PRAGMA database_list"))
+    # the name column only: a file column holding a path that is not UTF-8 cannot be read
+    return db.execute("SELECT 1 FROM pragma_database_list WHERE name = 'state'").fetchone() is not None
 
 
 def state_generation(db: sqlite3.Connection) -> int:

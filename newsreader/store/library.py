@@ -14,7 +14,6 @@ import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote
 
 from newsreader import outlets, paths
 from newsreader.store import bodies, indexer, schema
@@ -85,7 +84,7 @@ class Library:
         if self.cache_path.is_file():
             for query in ("mode=ro", "immutable=1"):  # immutable: a read-only folder with no -shm
                 try:
-                    db = sqlite3.connect(f"file:{quote(str(self.cache_path))}?{query}", uri=True,
+                    db = sqlite3.connect(paths.sqlite_uri(self.cache_path, query), uri=True,
                                          isolation_level=None, check_same_thread=False)
                     if schema.usable(db) == "":
                         self.cache_mode = "read-only"

@@ -24,8 +24,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
 
+from newsreader import paths
 from newsreader.store.salvage import salvage
 from newsreader.store.schema import connect, is_corruption
 
@@ -130,7 +130,7 @@ class State:
         self.path = path
         self.warn = warn
         self.problem = ""
-        self.uri = str(path)
+        self.uri = paths.sqlite_uri(path)  # ATTACHed by URI: any bytes in the name survive
         self.db = self._open()
 
     # -- opening -------------------------------------------------------------------------
@@ -220,7 +220,7 @@ class State:
         self.problem = f"the state file {self.path} {why}"
         if self.path.exists():
             for query in ("mode=ro", "immutable=1"):  # immutable: a read-only folder with no -shm
-                uri = f"file:{quote(str(self.path))}?{query}"
+                uri = paths.sqlite_uri(self.path, query)
                 try:
                     db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
                     for table in _TABLES:
