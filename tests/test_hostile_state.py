@@ -7,6 +7,7 @@ import contextlib
 import os
 import random
 import shutil
+import sqlite3
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -229,3 +230,30 @@ def test_library_tells_a_damaged_state_from_a_damaged_cache():
     assert len(said) == 1 and "state file" in said[0] and "cache" not in said[0]
     assert library.listings(starred=True) == [] and library.state.is_starred(ID)
     library.close()
+
+
+@pytest.mark.parametrize("shape", ["folder", "dangling-link", "foreign-tables", "truncated"])
+def test_state_files_that_are_not_state_files(shape: str):
+    fill_state([ID], [], checkpoint=True, sources=False)
+    path = state_path()
+    for suffix in ("-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    if shape == "folder":
+        path.unlink()
+        path.mkdir()
+    elif shape == "dangling-link":
+        path.unlink()
+        path.symlink_to(path.parent / "nowhere" / "state.sqlite")
+    elif shape == "foreign-tables":
+        path.unlink()
+        other = sqlite3.connect(path)
+        other.execute("CREATE TABLE starred (a, b, c)")
+        other.commit()
+        other.close()
+    else:
+        os.truncate(path, path.stat().st_size // 2)
+    result = run_cli("list")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    line = one_line_about_the_state(result.stderr)
+    assert ("neither shown nor saved" in line) if shape in ("folder", "dangling-link") else ("kept it as" in line)
+    assert os.path.lexists(path)

@@ -106,10 +106,23 @@ def _create(db: sqlite3.Connection) -> None:
         db.execute(trigger)
 
 
+class _Foreign(sqlite3.DatabaseError):
+    """A SQLite file whose tables are not newsreader's (another program's, or hand-edited)."""
+
+
+_COLUMNS = {"read": "article_id, at", "starred": "article_id, at", "sources": "path, added",
+            "settings": "key, value", "counters": "key, value"}
+
+
 def _healthy(db: sqlite3.Connection, path: Path) -> bool:
-    """Read every table (and, for a file of ordinary size, check every page)."""
-    for table in _TABLES:
-        db.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT 1)").fetchone()
+    """Read every table with its columns (and, for a file of ordinary size, check every page)."""
+    for table, columns in _COLUMNS.items():
+        try:
+            db.execute(f"SELECT {columns} FROM {table} LIMIT 1").fetchall()
+        except sqlite3.OperationalError as error:
+            if "no such column" in str(error) or "no such table" in str(error):
+                raise _Foreign(f"its tables are not newsreader's: {error}") from None
+            raise
     try:
         size = path.stat().st_size
     except OSError:
@@ -152,7 +165,7 @@ class State:
                 problem = sqlite3.DatabaseError("pages fail SQLite's quick_check")
             except sqlite3.DatabaseError as error:
                 problem = error
-            if not is_corruption(problem) and "quick_check" not in str(problem):
+            if not (is_corruption(problem) or isinstance(problem, _Foreign) or "quick_check" in str(problem)):
                 return self._read_only(_why(problem, self.path))
             if not self._recover(str(problem)):
                 return self._in_memory("is damaged and cannot be replaced", salvage_rows=True)
@@ -234,6 +247,8 @@ class State:
     def _in_memory(self, why: str, salvage_rows: bool = False) -> sqlite3.Connection:
         if not self.problem:
             self.problem = f"the state file {self.path} {why}"
+        if os.path.lexists(self.path):  # something is there that cannot be read: say so now
+            self.warn(f"{self.problem}: stars, read marks and sources are neither shown nor saved")
         self.uri = f"file:newsreader-state-{os.getpid()}-{next(_memory_names)}?mode=memory&cache=shared"
         db = sqlite3.connect(self.uri, uri=True, isolation_level=None, check_same_thread=False)
         _create(db)
