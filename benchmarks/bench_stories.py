@@ -45,9 +45,10 @@ def build(count: int) -> tuple[object, int]:
     library = Library(warn=lambda m: None)
     library.index([str(shared / "corpus" / "waimei-sample")])
     db: sqlite3.Connection = library.db
-    sample = db.execute("SELECT a.*, b.body, b.text FROM articles a JOIN bodies b ON b.rowid = a.rowid "
-                        "ORDER BY a.rowid").fetchall()
     columns = [c[1] for c in db.execute("PRAGMA table_info(articles)")]
+    body_columns = [c[1] for c in db.execute("PRAGMA table_info(bodies)")][1:]  # after the rowid
+    sample = db.execute(f"SELECT a.*, {', '.join('b.' + c for c in body_columns)} FROM articles a "
+                        "JOIN bodies b ON b.rowid = a.rowid ORDER BY a.rowid").fetchall()
     tokens = {r[0]: (t, b) for r in sample for t, b in [_tokens(db, r[0])]}
     db.execute("BEGIN")
     db.execute("DELETE FROM story_articles")
@@ -65,7 +66,8 @@ def build(count: int) -> tuple[object, int]:
             rowid += 1
         row[0] = rowid
         db.execute(f"INSERT INTO articles VALUES ({','.join('?' * len(columns))})", row[:len(columns)])
-        db.execute("INSERT INTO bodies VALUES (?, ?, ?)", (rowid, row[-2], row[-1]))
+        db.execute(f"INSERT INTO bodies VALUES (?{', ?' * len(body_columns)})",
+                   (rowid, *row[len(columns):]))
         title_tokens, body_tokens = tokens[sample[k][0]]
         db.execute("INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)", (rowid, title_tokens, body_tokens))
     db.execute("COMMIT")
@@ -74,13 +76,12 @@ def build(count: int) -> tuple[object, int]:
 
 
 def _tokens(db: sqlite3.Connection, rowid: int) -> tuple[str, str]:
-    import zlib
-
     from newsreader.store import tokens
+    from newsreader.stories.source import lead_text
 
-    title, summary, text = db.execute("SELECT a.title, a.summary, b.text FROM articles a JOIN bodies b "
-                                      "ON b.rowid = a.rowid WHERE a.rowid = ?", (rowid,)).fetchone()
-    return tokens.index_tokens(title), tokens.index_tokens(summary + "\n" + zlib.decompress(text).decode())
+    title, summary, frame = db.execute("SELECT a.title, a.summary, b.data FROM articles a JOIN bodies b "
+                                       "ON b.rowid = a.rowid WHERE a.rowid = ?", (rowid,)).fetchone()
+    return tokens.index_tokens(title), tokens.index_tokens(lead_text(db, summary, frame, 100_000))
 
 
 def timed(run, repeat: int = 5) -> tuple[float, float]:

@@ -104,7 +104,10 @@ def _run(db: sqlite3.Connection, start: int | None, end: int | None, known: set[
     hook = _Editions(known)
     grouper = Grouper(force=hook)
     keep: set[int] | None = None
+    links = related.Index()
+    reach = related.DAYS * DAY
     if start is not None:
+        links.load(db, start - reach, (end if end is not None else start) + reach)
         context = list(read_docs(db, start - WINDOW, start))
         listed = _ints(d.rowid for d in context)
         story_of: dict[int, str | None] = {r: s or f"alone:{r}" for r, s in db.execute(
@@ -122,11 +125,12 @@ def _run(db: sqlite3.Connection, start: int | None, end: int | None, known: set[
     for doc in read_docs(db, start, end):
         outcome.articles += 1
         if day and doc.day != day[0].day:
-            related.link(db, _write(db, grouper.add(day), hook, outcome, keep))
+            links.link(db, _write(db, grouper.add(day), hook, outcome, keep))
+            links.drop_before(day[0].published - reach - SPAN - WINDOW)
             day = []
         day.append(doc)
-    related.link(db, _write(db, grouper.add(day), hook, outcome, keep))
-    related.link(db, _write(db, grouper.finish(), hook, outcome, keep))
+    links.link(db, _write(db, grouper.add(day), hook, outcome, keep))
+    links.link(db, _write(db, grouper.finish(), hook, outcome, keep))
     return outcome
 
 

@@ -140,7 +140,7 @@ def story(db: sqlite3.Connection, article_id: str) -> tuple[Story, list[Member],
     story_id = story_of(db, article_id)
     group = story_id or _entry(db, article_id)
     rows = db.execute(
-        f"SELECT {LISTING_COLUMNS}, a.script, a.summary, b.data FROM story_articles s "
+        f"SELECT {LISTING_COLUMNS}, a.script, a.quality, a.summary, b.data FROM story_articles s "
         "JOIN articles a ON a.rowid = s.rowid JOIN bodies b ON b.rowid = a.rowid "
         "WHERE (s.story = ? OR s.id = ?) AND s.edition_of IS NULL ORDER BY a.rowid",
         (group, group)).fetchall()
@@ -149,9 +149,8 @@ def story(db: sqlite3.Connection, article_id: str) -> tuple[Story, list[Member],
     listings = [Listing.from_row(r) for r in rows]
     texts, lengths = [], []
     for row in rows:
-        full = bodies.text_of(db, row[-1])
-        lengths.append(len(full))
-        texts.append(row[3] + "\n" + (row[-2] + "\n" if row[-2] else "") + full[:300])
+        lengths.append(row[-3])  # the length of the text, as the index recorded it
+        texts.append(row[3] + "\n" + (row[-2] + "\n" if row[-2] else "") + bodies.text_of(db, row[-1], 300)[:300])
     grams = [edition_rules.bigrams(t) for t in texts]
     members = []
     for n, listing in enumerate(listings):

@@ -46,53 +46,93 @@ def _similar(a: Profile, b: Profile) -> float:
     return sum(w * b.get(t, 0.0) for t, w in a.items())
 
 
+class Index:
+    """The profiles of the groups within reach (``DAYS``) of those being linked, with postings.
+
+    A run keeps one and feeds it groups in (roughly) time order, so a year of stories never
+    sits in memory at once and no profile is read back from the cache twice.
+    """
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[int, Profile]] = {}
+        self.postings: dict[str, set[str]] = defaultdict(set)
+
+    def load(self, db: sqlite3.Connection, low: int, high: int) -> None:
+        """Take in the stored profiles of groups first published in [low, high]."""
+        for story, first, keys in db.execute(
+                "SELECT story, first, keys FROM story_keys WHERE first >= ? AND first <= ?", (low, high)):
+            self._add(story, first, parse(keys))
+
+    def _add(self, story: str, first: int, vector: Profile) -> None:
+        if story in self.entries:  # a group rewritten: its old profile goes
+            self._remove(story)
+        self.entries[story] = (first, vector)
+        for token in vector:
+            self.postings[token].add(story)
+
+    def drop_before(self, moment: int) -> None:
+        """Forget groups first published before ``moment`` (out of reach of what comes next)."""
+        for story in [s for s, (first, _) in self.entries.items() if first < moment]:
+            self._remove(story)
+
+    def _remove(self, story: str) -> None:
+        _, vector = self.entries.pop(story)
+        for token in vector:
+            posting = self.postings.get(token)
+            if posting is not None:
+                posting.discard(story)
+                if not posting:
+                    del self.postings[token]
+
+    def link(self, db: sqlite3.Connection, written: Iterable[tuple[str, int, str]]) -> None:
+        """Store the profiles of groups just written and link each to its related groups."""
+        written = list(written)
+        if not written:
+            return
+        db.executemany("INSERT OR REPLACE INTO story_keys VALUES (?, ?, ?)", written)
+        touched: set[str] = set()
+        for story, first, keys in written:
+            vector = parse(keys)
+            self._add(story, first, vector)
+            common = max(50, len(self.entries) // 20)  # too widespread to look up (they still count)
+            partial: dict[str, float] = {}
+            for token, weight in vector.items():
+                posting = self.postings.get(token, ())
+                if len(posting) > common:
+                    continue
+                for other in posting:
+                    partial[other] = partial.get(other, 0.0) + weight * self.entries[other][1][token]
+            scored = []
+            for other, rough in partial.items():
+                if rough < THRESHOLD / 2 or other == story:
+                    continue
+                other_first, other_vector = self.entries[other]
+                if abs(other_first - first) > DAYS * 86400:
+                    continue
+                score = _similar(vector, other_vector)
+                if score >= THRESHOLD:
+                    scored.append((score, other))
+            scored.sort(reverse=True)
+            for score, other in scored[:LIMIT]:
+                db.execute("INSERT OR REPLACE INTO story_related VALUES (?, ?, ?)", (story, other, score))
+                db.execute("INSERT OR REPLACE INTO story_related VALUES (?, ?, ?)", (other, story, score))
+                touched.update((story, other))
+        for story in touched:
+            db.execute("DELETE FROM story_related WHERE story = ? AND related NOT IN "
+                       "(SELECT related FROM story_related WHERE story = ? ORDER BY score DESC LIMIT ?)",
+                       (story, story, LIMIT))
+
+
 def link(db: sqlite3.Connection, written: Iterable[tuple[str, int, str]]) -> None:
-    """Store the profiles of groups just written and link them to their related groups."""
+    """Link groups using the stored profiles around them (one-off; runs keep an :class:`Index`)."""
     written = list(written)
     if not written:
         return
-    db.executemany("INSERT OR REPLACE INTO story_keys VALUES (?, ?, ?)", written)
-    low = min(f for _, f, _ in written) - DAYS * 86400
-    high = max(f for _, f, _ in written) + DAYS * 86400
-    mine = {s for s, _, _ in written}
-    stored = [(s, f, parse(k)) for s, f, k in db.execute(
-        "SELECT story, first, keys FROM story_keys WHERE first >= ? AND first <= ?", (low, high))]
-    index: dict[str, list[int]] = defaultdict(list)
-    for n, (_, _, vector) in enumerate(stored):
-        for token in vector:
-            index[token].append(n)
-    touched: set[str] = set()
-    common = max(50, len(stored) // 20)  # features this widespread are not looked up (they still count)
-    for story, first, keys in written:
-        vector = parse(keys)
-        partial: dict[int, float] = {}
-        for token, weight in vector.items():
-            posting = index.get(token, ())
-            if len(posting) > common:
-                continue
-            for n in posting:
-                partial[n] = partial.get(n, 0.0) + weight * stored[n][2][token]
-        scored = []
-        for n, rough in partial.items():
-            if rough < THRESHOLD / 2:
-                continue
-            other, other_first, other_vector = stored[n]
-            if other == story or abs(other_first - first) > DAYS * 86400:
-                continue
-            score = _similar(vector, other_vector)
-            if score >= THRESHOLD:
-                scored.append((score, other))
-        scored.sort(reverse=True)
-        for score, other in scored[:LIMIT]:
-            if other in mine and other < story:
-                continue  # the pair is stored from the other side's turn
-            db.execute("INSERT OR REPLACE INTO story_related VALUES (?, ?, ?)", (story, other, score))
-            db.execute("INSERT OR REPLACE INTO story_related VALUES (?, ?, ?)", (other, story, score))
-            touched.update((story, other))
-    for story in touched:
-        db.execute("DELETE FROM story_related WHERE story = ? AND related NOT IN "
-                   "(SELECT related FROM story_related WHERE story = ? ORDER BY score DESC LIMIT ?)",
-                   (story, story, LIMIT))
+    index = Index()
+    index.load(db, min(f for _, f, _ in written) - DAYS * 86400, max(f for _, f, _ in written) + DAYS * 86400)
+    for story, _, _ in written:
+        index.entries.pop(story, None)
+    index.link(db, written)
 
 
 def forget(db: sqlite3.Connection, groups: Iterable[str]) -> None:
