@@ -11,6 +11,7 @@ included), sampled every 50 ms.
 from __future__ import annotations
 
 import json
+import resource
 import shutil
 import subprocess
 import sys
@@ -25,7 +26,11 @@ def bench(count: int) -> dict:
     home = OUT / f"home-{count}"  # kept for bench_search.py and bench_app.py
     shutil.rmtree(home, ignore_errors=True)
     env = env_for(home)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     seconds, peak_mb, result = run_measured([sys.executable, "-m", "newsreader", "index", str(source)], env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU of the whole tree (writer and workers), which contention on a shared machine does not inflate
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if result.returncode != 0:
         raise SystemExit(result.stderr)
     reindex = median_seconds(lambda: newsreader("index", env=env))
@@ -41,6 +46,7 @@ def bench(count: int) -> dict:
         "articles": count,
         "first_index_s": round(seconds, 1),
         "articles_per_s": round(count / seconds),
+        "cpu_ms_per_article": round(cpu * 1000 / count, 2),
         "peak_mb": peak_mb,
         "reindex_unchanged_s": round(reindex, 2),
         "list_50_s": round(list_time, 3),
@@ -48,6 +54,7 @@ def bench(count: int) -> dict:
         "show_s": round(show_time, 3),
         "show_imports_textual": loaded.stderr.strip().endswith("True"),
         "cache_mb": round(cache.stat().st_size / 1e6),
+        "cache_to_input": round(cache.stat().st_size / sum(p.stat().st_size for p in source.rglob("*") if p.is_file()), 2),
     }
 
 

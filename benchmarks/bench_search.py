@@ -52,16 +52,20 @@ def main() -> None:
             results[query] = {"chars": group, "median_ms": round(statistics.median(times) * 1000, 1),
                               "hits": len(hits)}
     db = library.db
-    try:
-        index_bytes = db.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search%'").fetchone()[0]
-    except Exception:
-        index_bytes = db.execute("SELECT sum(length(block)) FROM search_data").fetchone()[0]
+    def size(table: str) -> int:
+        try:
+            return db.execute(f"SELECT sum(pgsize) FROM dbstat WHERE name LIKE '{table}%'").fetchone()[0] or 0
+        except Exception:
+            return db.execute(f"SELECT sum(length(block)) FROM {table}_data").fetchone()[0] or 0
+
+    index_bytes, chars_bytes = size("search"), size("chars")
     text_bytes = 0
     for title, summary, text in db.execute(
             "SELECT a.title, a.summary, b.data FROM articles a JOIN bodies b ON b.rowid = a.rowid"):
         text_bytes += len(title.encode()) + len(summary.encode()) + len(bodies.text_of(db, text).encode())
     print(json.dumps({"articles": articles, "queries": results,
-                      "index_mb": round(index_bytes / 1e6), "text_mb": round(text_bytes / 1e6),
+                      "index_mb": round(index_bytes / 1e6), "chars_index_mb": round(chars_bytes / 1e6),
+                      "text_mb": round(text_bytes / 1e6),
                       "index_to_text": round(index_bytes / text_bytes, 2)}, ensure_ascii=False, indent=1))
 
 
