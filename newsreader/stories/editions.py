@@ -50,7 +50,8 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
     """Jaccard overlap of two bigram sets."""
     if not a or not b:
         return 0.0
-    return len(a & b) / len(a | b)
+    shared = len(a & b) if len(a) <= len(b) else len(b & a)
+    return shared / (len(a) + len(b) - shared)
 
 
 def url_twins(a: str, b: str) -> bool:
