@@ -10,6 +10,8 @@ from __future__ import annotations
 from textual.message import Message
 
 from newsreader.store.indexer import IndexResult
+from newsreader.store.outline import Scope
+from newsreader.store.records import Listing
 from newsreader.store.search import Hit
 
 
@@ -70,3 +72,20 @@ class Warned(Message):
     def __init__(self, text: str) -> None:
         super().__init__()
         self.text = text
+
+
+class UnreadFound(Message):
+    """A worker looked for the next unread article: ``listing`` is None when there is none."""
+
+    def __init__(self, listing: Listing | None) -> None:
+        super().__init__()
+        self.listing = listing
+
+
+class MarkedRead(Message):
+    """A worker marked everything under a tree node read (``count`` were unread)."""
+
+    def __init__(self, scope: Scope, count: int) -> None:
+        super().__init__()
+        self.scope = scope
+        self.count = count

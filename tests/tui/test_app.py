@@ -42,13 +42,14 @@ def reader_text(app: NewsReaderApp) -> str:
 
 
 async def open_first(pilot) -> None:
-    """enter on the first outlet, its first day, its first article."""
+    """enter on the first outlet, its first month, its first day, its first article."""
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.press("enter")
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.press("down", "enter")
+    for _level in ("month", "day"):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("down", "enter")
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.press("down", "enter")

@@ -11,7 +11,7 @@ from newsreader.store.library import Library
 from newsreader.tui.app import NewsReaderApp
 
 SIZE = (110, 32)
-OPEN_DW = ["enter", "down", "enter", "down", "enter", "n", "n", "n", "n"]
+OPEN_DW = ["enter", "down", "enter", "down", "enter", "down", "enter", "n", "n", "n", "n"]
 
 
 def app() -> NewsReaderApp:
@@ -48,3 +48,29 @@ def test_screen(snap_compare, name: str, keys: list[str]):
         await press_slowly(pilot, *keys)
 
     assert snap_compare(app(), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("name, keys, size", [
+    ("unread_view", ["u", "u", "v"], SIZE),  # two read, then only the unread ones listed
+    ("starred_view", ["u", "s", "u", "u", "s", "v", "v"], SIZE),
+    ("zoomed", [*OPEN_DW, "z"], (80, 24)),  # the reader alone at 80x24, inline link numbers
+])
+def test_reading_states(snap_compare, name: str, keys: list[str], size: tuple[int, int]):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await press_slowly(pilot, *keys)
+
+    assert snap_compare(app(), terminal_size=size, run_before=run_before)
+
+
+def test_long_outlet_years_months_days(snap_compare, long_archive):
+    """Nine years of DW: years, then 2024's months, then October's days and articles."""
+    library = Library()
+    library.index([str(long_archive)])
+    reader = NewsReaderApp(library, index_on_start=False)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await press_slowly(pilot, "down", "enter", "down", "enter", "down", "enter", "down", "enter")
+
+    assert snap_compare(reader, terminal_size=SIZE, run_before=run_before)

@@ -9,6 +9,7 @@ that this screen turns into what is shown.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 
 from rich.text import Text
@@ -16,15 +17,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from newsreader import labels
 from newsreader.model import View
 from newsreader.store.library import Library, NotFound
+from newsreader.store.outline import Show
 from newsreader.store.records import Detail
-from newsreader.store.state import StateError
 from newsreader.stories import display
 from newsreader.tui import actions
 from newsreader.tui.messages import (
@@ -37,6 +37,7 @@ from newsreader.tui.messages import (
 )
 from newsreader.tui.screens.coverage import CoverageScreen
 from newsreader.tui.screens.media import MediaScreen
+from newsreader.tui.screens.reading import ReadingActions
 from newsreader.tui.screens.story import StoryScreen
 from newsreader.tui.widgets.outline import Outline
 from newsreader.tui.widgets.reader import ArticleView
@@ -46,7 +47,7 @@ SCRIPT_NAMES = {View.ORIGINAL: "original 原文", View.SIMPLIFIED: "simplified �
 SEARCH_LIMIT = 200  # results listed; the count says how many match in all
 
 
-class MainScreen(Screen[None]):
+class MainScreen(ReadingActions):
     """Outlets and dates (or search results) on the left, the article on the right."""
 
     BINDINGS = actions.bindings("main")
@@ -62,8 +63,6 @@ class MainScreen(Screen[None]):
         self.current: Detail | None = None
         """The article in the reader."""
         self.searching = False
-        self.total: int | None = None
-        """How many articles the cache holds (None until the outlets are in)."""
         self.found = 0
         """How many articles match the search shown (more than are listed, past the limit)."""
 
@@ -104,15 +103,17 @@ class MainScreen(Screen[None]):
         return self.query_one(Results).hits if self.searching else []
 
     def _update_title(self) -> None:
-        count = "" if self.total is None else labels.count(self.total, "article") + " · "
-        self.sub_title = f"{count}script: {SCRIPT_NAMES[self.view]}"
-
-    def on_outline_loaded(self, event: Outline.Loaded) -> None:
-        """Once the outlets are in, the header counts the articles."""
-        outline = self.query_one(Outline)
-        if event.node is outline.root:
-            self.total = outline.total()
-            self._update_title()
+        """``441 articles · 120 new · 3 ★ · view: unread · script: original 原文``."""
+        parts = []
+        if self.totals is not None:
+            parts.append(labels.count(self.totals.total, "article"))
+            parts.append(f"{self.totals.unread:,} new")
+            if self.totals.starred:
+                parts.append(f"{self.totals.starred:,} ★")
+        if self.is_mounted and self.show is not Show.ALL:
+            parts.append(f"view: {self.show.value}")
+        parts.append(f"script: {SCRIPT_NAMES[self.view]}")
+        self.sub_title = " · ".join(parts)
 
     def watch_view(self, view: View) -> None:
         """Bind the script down to every pane; remember it."""
@@ -158,7 +159,8 @@ class MainScreen(Screen[None]):
         reader.show_article(detail)
         outline = self.query_one(Outline)
         if not detail.listing.read and self._save(partial(self.library.set_read, article_id)):
-            outline.mark_read(detail.listing)
+            self.current = replace(detail, listing=replace(detail.listing, read=True))
+            outline.update_listing(self.current.listing)
         self._save(partial(self.library.state.put, "last_article", article_id))
         if reveal and not self.searching:
             outline.reveal(detail.listing)
@@ -193,21 +195,6 @@ class MainScreen(Screen[None]):
     def action_previous_article(self) -> None:
         """The previous article in list order (or the previous search result)."""
         self._step(-1)
-
-    def action_toggle_star(self) -> None:
-        """Star or unstar the open article (the same state as `newsreader star`)."""
-        if not self.current:
-            self.notify("Open an article first", severity="warning")
-            return
-        article_id = self.current.listing.id
-        starred = not self.library.listing(article_id).starred
-        try:
-            self.library.set_starred(article_id, starred)
-        except StateError as error:  # an explicit act: say so every time
-            self.notify(str(error), severity="error", title="Not saved", markup=False, timeout=8)
-            return
-        self.query_one(Outline).update_listing(self.library.listing(article_id))
-        self.notify("★ Starred" if starred else "Unstarred", timeout=1.5)
 
     # -- stories, editions, coverage ----------------------------------------------------
 
@@ -287,12 +274,23 @@ class MainScreen(Screen[None]):
         query = event.value.strip()
         if query:
             self.searching = True
-            self._search(query)
+            self._search(query, self.show)
+
+    def rerun_search(self) -> None:
+        """Search again for what is shown (in another view, say)."""
+        query = self.query_one(Results).query_text
+        if self.searching and query:
+            self._search(query, self.show)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="search")
-    def _search(self, query: str) -> None:
-        hits = self.library.search(query, limit=SEARCH_LIMIT)
-        total = self.library.search_count(query) if len(hits) >= SEARCH_LIMIT else len(hits)
+    def _search(self, query: str, show: Show = Show.ALL) -> None:
+        if show is Show.ALL:
+            hits = self.library.search(query, limit=SEARCH_LIMIT)
+            total = self.library.search_count(query) if len(hits) >= SEARCH_LIMIT else len(hits)
+        else:  # the view's hits among the best many (flags as they are now)
+            hits = [hit for hit in self.library.search(query, limit=SEARCH_LIMIT * 10) if show.admits(hit.listing)]
+            total = len(hits)
+            hits = hits[:SEARCH_LIMIT]
         if not get_current_worker().is_cancelled:
             self.post_message(SearchDone(query, hits, total))
 

@@ -6,6 +6,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
+from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -27,6 +28,16 @@ class ArticleView(ScrollView, can_focus=True):
     view: reactive[View] = reactive(View.ORIGINAL)
     highlight_query: reactive[str] = reactive("")
     """The search whose terms are highlighted (empty: none)."""
+
+    class AtEnd(Message):
+        """Page down at the end of the article (the main screen goes on to the next unread)."""
+
+    class LinkChosen(Message):
+        """A click on a link's number or a media label: entry ``number`` of the `m` list."""
+
+        def __init__(self, number: int) -> None:
+            super().__init__()
+            self.number = number
 
     def __init__(self, variant: str = "tw", **kwargs) -> None:
         super().__init__(**kwargs)
@@ -74,6 +85,7 @@ class ArticleView(ScrollView, can_focus=True):
         return layout.Styles(
             heading=Style(bold=True, color=primary) if primary.startswith("#") else Style(bold=True),
             placeholder=Style(bold=True, color=accent) if accent.startswith("#") else Style(bold=True),
+            link_number=Style(bold=True, color=accent) if accent.startswith("#") else Style(bold=True),
             link=Style(underline=True),
             highlight=Style(reverse=True, bold=True),
         )
@@ -108,7 +120,8 @@ class ArticleView(ScrollView, can_focus=True):
             lines.append(Text())
         body = script.convert_markdown(self._markdown(article), view, self.variant,
                                        render.code_lines(article.body_html, markdown=True))
-        for kind, text in layout.blocks(body, styles):
+        numbers = render.link_numbers(article.media, article.links)
+        for kind, text in layout.blocks(body, styles, numbers):
             layout.highlight(text, self.highlight_query, styles.highlight)
             indent = {"item": "• ", "quote": "│ "}.get(kind, "")
             lines.extend(layout.wrap_text(text, width, indent))
@@ -150,6 +163,17 @@ class ArticleView(ScrollView, can_focus=True):
         self._laid_out_for = None
         if self.is_attached:
             self._layout()
+
+    def action_page_down(self) -> None:
+        """Page down; at the end of an article, say so (on to the next unread)."""
+        if self.article is not None and self.scroll_target_y >= self.max_scroll_y:
+            self.post_message(self.AtEnd())
+            return
+        self.scroll_page_down(animate=False)
+
+    def action_open_link(self, number: int) -> None:
+        """Open entry ``number`` of the `m` list (a click on a link's ``[3]`` runs this)."""
+        self.post_message(self.LinkChosen(number))
 
     def action_top(self) -> None:
         """Jump to the headline."""
