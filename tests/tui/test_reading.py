@@ -40,7 +40,14 @@ def make_app(folder: Path | None = None) -> tuple[NewsReaderApp, Recorder]:
 
 
 async def settle(pilot) -> None:
+    """Let workers finish and the messages they post be handled, round after round (a reveal
+    opens outlet, year, month and day one load after another)."""
     for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    for _ in range(20):
+        if not any(worker.is_running for worker in pilot.app.workers):
+            break
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 

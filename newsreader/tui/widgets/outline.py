@@ -122,6 +122,8 @@ class Outline(Tree):
         self.guide_depth = 2
         self.outlet_order: list[str] = []
         """Outlet keys in list order (by their newest article), whatever the view shows."""
+        self.totals = Counts()
+        """Articles, unread and starred over every outlet, as last counted."""
         self._pending_reveal: Listing | None = None
         self._keep_open: set[object] = set()
         """Outlet keys and scopes to open again as a reload brings them back."""
@@ -167,6 +169,7 @@ class Outline(Tree):
         elif self.show is Show.ALL:
             story_nodes.add_root(self, self.library)
         self.cursor_line = max(self.cursor_line, 0)
+        self.totals = message.total
         self.post_message(self.CountsChanged(message.total))
         self.post_message(self.Loaded(self.root))  # resumes a reveal waiting for the outlets
 
@@ -249,6 +252,10 @@ class Outline(Tree):
         label.append(cjk.truncate(title, room), style="" if not listing.read else "dim")
         return label
 
+    def total(self) -> int:
+        """How many articles the outlets hold (as last counted)."""
+        return self.totals.total
+
     # -- walking the loaded tree ---------------------------------------------------------
 
     def _walk(self, node: TreeNode | None = None) -> list[TreeNode]:
@@ -329,6 +336,7 @@ class Outline(Tree):
                 if fresh is not None and fresh != node.data.counts:
                     node.data.counts = fresh
                     node.set_label(self._label(node.data))
+        self.totals = message.total
         self.post_message(self.CountsChanged(message.total))
 
     def set_view(self, view: View) -> None:
