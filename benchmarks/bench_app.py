@@ -65,12 +65,12 @@ async def ui_steps(size: int) -> dict[str, float]:
         await pilot.pause()
         first = library.listings(limit=1)[0]
         for _ in range(5):
-            timed("open article", lambda: app.open_id(first.id))
-            timed("next article (n)", app.action_next_article)
-            timed("previous article (p)", app.action_previous_article)
-            timed("script toggle (t)", app.action_toggle_script)
+            timed("open article", lambda: app.main.open_id(first.id))
+            timed("next article (n)", app.main.action_next_article)
+            timed("previous article (p)", app.main.action_previous_article)
+            timed("script toggle (t)", app.main.action_toggle_script)
             await pilot.pause()
-        outline = app.query_one("#outline")
+        outline = app.main.query_one("#outline")
         timed("expand an outlet (work moves to a thread)", outline.root.children[0].expand)
         await app.workers.wait_for_complete()
     library.close()
@@ -92,7 +92,7 @@ def main() -> None:
             print(json.dumps({"articles": size, "skipped": f"run bench_index.py {size} first"}))
             continue
         env = env_for(home)
-        times = [first_screen([sys.executable, "-m", "newsreader"], env, "articles · script") for _ in range(5)]
+        times = [first_screen([sys.executable, "-m", "newsreader"], env, "articles · ") for _ in range(5)]
         os.environ.update({k: v for k, v in env.items() if k.startswith("XDG_")})
         steps = asyncio.run(ui_steps(size))
         print(json.dumps({"articles": size, "first_screen_s": round(statistics.median(times), 2),

@@ -36,13 +36,12 @@ async def shoot() -> list[Path]:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         save("main")
-        await pilot.press("enter")
+        await pilot.press("enter")  # the first outlet, its month, its day, its article
+        for _level in ("month", "day", "article"):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("down", "enter")
         await app.workers.wait_for_complete()
-        await pilot.pause()
-        await pilot.press("down", "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await pilot.press("down", "enter")
         await pilot.pause()
         for _ in range(4):  # the DW article: traditional script, videos and links
             await pilot.press("n")
