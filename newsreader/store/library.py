@@ -330,9 +330,12 @@ class Library:
             order = [o.key for o in self.outlet_counts()]
         return counting.next_unread(self.db, after, order, show)
 
-    def mark_read(self, scope: Scope) -> int:
-        """Mark every article of a scope read; how many were unread."""
-        ids = counting.unread_ids(self.db, scope)
+    def mark_read(self, scope: Scope | None = None, article_ids: list[str] | None = None) -> int:
+        """Mark every article of a scope (or these articles: a story's) read; how many were unread."""
+        if article_ids is not None:
+            ids = counting.unread_among(self.db, article_ids)
+        else:
+            ids = counting.unread_ids(self.db, scope or Scope())
         before = self.state.read_generation()
         changed = self.state.set_read_many(ids)
         if changed:

@@ -334,6 +334,17 @@ def unread_ids(db: sqlite3.Connection, scope: Scope) -> list[str]:
     return [r[0] for r in db.execute(f"SELECT a.id FROM articles a WHERE {where} AND NOT {_READ}", args)]
 
 
+def unread_among(db: sqlite3.Connection, article_ids: list[str]) -> list[str]:
+    """Those of ``article_ids`` that are articles of the cache and unread (a story's, say)."""
+    found: list[str] = []
+    for start in range(0, len(article_ids), 500):
+        chunk = article_ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        found += [r[0] for r in db.execute(f"SELECT a.id FROM articles a WHERE a.id IN ({marks}) AND NOT {_READ}",
+                                           chunk)]
+    return found
+
+
 def next_unread(db: sqlite3.Connection, after: Listing | None, order: list[str],
                 show: Show = Show.ALL) -> Listing | None:
     """The first unread article after ``after`` in list order (outlets in ``order``, each

@@ -69,7 +69,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("app.read", "r", "toggle_read", "Read", "main", "mark the article read / unread",
            palette="article: mark read or unread", show=False),
     Action("app.mark_read", "A", "mark_node_read", "All read", "main",
-           "mark everything under the selected tree node read (outlet, year, month, day)",
+           "mark everything under the selected tree node read (outlet, year, month, day, story)",
            palette="tree: mark everything under the node read", show=False),
     Action("app.view", "v", "cycle_show", "View", "main",
            "view: all → unread only → starred only (the tree and search results follow)",

@@ -83,9 +83,13 @@ class UnreadFound(Message):
 
 
 class MarkedRead(Message):
-    """A worker marked everything under a tree node read (``count`` were unread)."""
+    """A worker marked everything under a tree node (an outlet, a period or a story) read
+    (``count`` were unread)."""
 
-    def __init__(self, scope: Scope, count: int) -> None:
+    def __init__(self, scope: Scope | None, count: int, article_ids: list[str] | None = None) -> None:
         super().__init__()
         self.scope = scope
+        """The node's articles (None for a story: see ``article_ids``)."""
         self.count = count
+        self.article_ids = article_ids or []
+        """A story's articles."""

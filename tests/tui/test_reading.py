@@ -344,3 +344,27 @@ async def test_s_and_r_set_what_the_window_asked_for_not_a_blind_flip():
         await settle(pilot)
         assert not other.listing(article.id).read
     other.close()
+
+
+async def test_A_on_a_story_marks_its_articles_read():
+    from newsreader.tui.widgets import story_nodes
+
+    app, _ = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        stories = next(n for n in outline(app).root.children if isinstance(n.data, story_nodes.StoriesNode))
+        stories.expand()
+        await settle(pilot)
+        day = stories.children[0]
+        day.expand()
+        await settle(pilot)
+        story = day.children[0]
+        members = [m.listing.id for m in app.library.story(story.data.story.id)[1]]
+        assert len(members) >= 2
+        outline(app).move_cursor(story)
+        outline(app).focus()
+        await pilot.press("A")
+        await settle(pilot)
+        assert all(app.library.listing(i).read for i in members)
+        assert app.library.counts().unread == 5 - len(members)
+        assert f"{5 - len(members)} new" in header_counts(app)

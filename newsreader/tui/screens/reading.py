@@ -138,24 +138,31 @@ class ReadingActions(Screen[None]):
         self.notify("★ Starred" if starred else "Unstarred", timeout=1.5)
 
     def action_mark_node_read(self) -> None:
-        """Everything under the tree's selected node read: an outlet, year, month or day."""
-        scope = self.query_one(Outline).selected_scope()
-        if scope is None or self.searching:
-            self.notify("Select an outlet, a month or a day in the tree first", severity="warning")
+        """Everything under the tree's selected node read: an outlet, year, month, day or story."""
+        outline = self.query_one(Outline)
+        story = outline.selected_story()
+        scope = outline.selected_scope()
+        if self.searching or (story is None and scope is None):
+            self.notify("Select an outlet, a month, a day or a story in the tree first", severity="warning")
             return
-        self._mark_read(scope)
+        self._mark_read(None if story else scope, story)
 
     @work(thread=True, exit_on_error=False, group="mark")
-    def _mark_read(self, scope: Scope) -> None:
+    def _mark_read(self, scope: Scope | None, story: str | None) -> None:
         try:
-            self.post_message(MarkedRead(scope, self.library.mark_read(scope)))
+            if story is not None:
+                ids = [member.listing.id for member in self.library.story(story)[1]]
+                self.post_message(MarkedRead(None, self.library.mark_read(article_ids=ids), ids))
+            elif scope is not None:
+                self.post_message(MarkedRead(scope, self.library.mark_read(scope)))
         except StateError as error:
             self.post_message(Warned(str(error)))
 
     def on_marked_read(self, message: MarkedRead) -> None:
         """Show the marked articles read and count again."""
-        self.query_one(Outline).mark_scope_read(message.scope)
-        if self.current and message.scope.holds(self.current.listing):
+        self.query_one(Outline).mark_scope_read(message.scope, message.article_ids)
+        if self.current and (self.current.listing.id in message.article_ids if message.scope is None
+                             else message.scope.holds(self.current.listing)):
             self.current = replace(self.current, listing=replace(self.current.listing, read=True))
         self.notify(f"Marked {message.count:,} article{'s' if message.count != 1 else ''} read", timeout=2)
 

@@ -291,6 +291,15 @@ class Outline(Tree):
             node = node.parent
         return node.data.scope if node is not None and isinstance(node.data, (OutletNode, PeriodNode)) else None
 
+    def selected_story(self) -> str | None:
+        """The id of the story under the cursor (on a story or one of its articles), if any."""
+        node = self.cursor_node
+        while node is not None:
+            if isinstance(node.data, story_nodes.StoryNode):
+                return node.data.story.id
+            node = node.parent
+        return None
+
     # -- following what the user does ----------------------------------------------------
 
     def update_listing(self, listing: Listing) -> None:
@@ -303,10 +312,13 @@ class Outline(Tree):
             node.set_label(self.article_label(listing))
         self.refresh_counts()
 
-    def mark_scope_read(self, scope: Scope) -> None:
-        """Every loaded article of ``scope`` now reads as read; then count again."""
+    def mark_scope_read(self, scope: Scope | None, article_ids: list[str] | None = None) -> None:
+        """Every loaded article of ``scope`` (or of ``article_ids``) now reads as read; then
+        count again."""
+        ids = set(article_ids or [])
         for node in self._walk():
-            if isinstance(node.data, Listing) and not node.data.read and scope.holds(node.data):
+            if isinstance(node.data, Listing) and not node.data.read and (
+                    node.data.id in ids if scope is None else scope.holds(node.data)):
                 listing = replace(node.data, read=True)
                 if not self.show.admits(listing):
                     self.sticky[listing.id] = listing
