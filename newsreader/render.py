@@ -134,9 +134,9 @@ _EMPTY_EMPHASIS = re.compile(r"\*\*(\s*)\*\*|(?<!\w)_(\s*)_(?!\w)")
 
 # html2text manages about 1.6 MB of HTML a second: past this a body is rendered from its text.
 MARKDOWN_LIMIT = 2_000_000
-# html2text's cost is per tag too (about 50 µs each): 100,000 links took 20 s. Past this many
+# html2text's cost is per tag too (50-100 µs each): 100,000 links took 20 s. Past this many
 # tags (a normal article has a few hundred) a body is rendered from its text as well.
-MARKDOWN_TAG_LIMIT = 20_000
+MARKDOWN_TAG_LIMIT = 10_000
 
 
 def _bold_labels(markdown_text: str, media: list[Media]) -> str:

@@ -18,6 +18,7 @@ Three guards, each in one place:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 # C0 controls except tab and newline, DEL, C1 controls, bidi embeddings/overrides/isolates,
@@ -123,6 +124,7 @@ def _encode(part: str, safe: str) -> str:
     return quote(_PERCENT.sub("%25", part), safe=safe)
 
 
+@lru_cache(maxsize=1024)
 def _host(hostname: str) -> str:
     """The host in ASCII (IDNA for non-ASCII names), or '' if it is not a host name."""
     if not hostname:
