@@ -187,8 +187,12 @@ class Library:
         if self.cache_mode == "read-only":
             raise CacheError(f"cannot index: the cache at {self.cache_path} cannot be written")
         lock = IndexLock(paths.index_lock())
-        if self.cache_mode == "file" and not lock.acquire(blocking=wait):
-            return None  # (an in-memory cache is this process's alone: no lock)
+        try:
+            if self.cache_mode == "file" and not lock.acquire(blocking=wait):
+                return None  # (an in-memory cache is this process's alone: no lock)
+        except OSError as error:
+            raise CacheError(f"cannot index: the lock file {lock.path} cannot be used "
+                             f"({error.strerror or error})") from None
         try:
             result = indexer.index(self.db, roots or remembered, all_roots=remembered,
                                    progress=progress, report=report, should_stop=should_stop)
@@ -227,7 +231,11 @@ class Library:
             story_compute.update(self.db)
             return
         lock = IndexLock(paths.index_lock())
-        if lock.acquire(blocking=False):
+        try:
+            free = lock.acquire(blocking=False)
+        except OSError:  # no usable lock file: the next index run will do it
+            return
+        if free:
             try:
                 story_compute.update(self.db)
             finally:

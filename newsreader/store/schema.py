@@ -129,6 +129,10 @@ def describe(error: BaseException, path: Path) -> str:
         pass
     if code == sqlite3.SQLITE_FULL or getattr(error, "errno", 0) == errno.ENOSPC or "disk is full" in text:
         return "is on a full disk"
+    for suffix in ("-wal", "-shm", "-journal"):  # SQLite's companions: a folder there blocks every write
+        companion = Path(str(path) + suffix)
+        if companion.exists() and not companion.is_file():
+            return f"cannot be used: {companion} is not a file"
     if code == sqlite3.SQLITE_IOERR:
         return "is on a full disk" if room < 1 << 16 else f"cannot be written ({error})"
     if code == sqlite3.SQLITE_READONLY or getattr(error, "errno", 0) in (errno.EROFS, errno.EACCES, errno.EPERM):
