@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -138,3 +139,10 @@ def test_config_file_that_is_a_folder():
     (Path(os.environ["XDG_CONFIG_HOME"]) / "newsreader" / "config.toml").mkdir(parents=True)
     result = run_cli("list")
     assert result.returncode == 0 and "config.toml: ignored" in result.stderr
+
+
+@pytest.mark.parametrize("redirect, code", [(">&-", 0), ("2>&-", 0), ("<&-", 0), (">/dev/full", 1)])
+def test_closed_or_full_standard_streams(redirect: str, code: int):
+    command = f"{shlex.quote(sys.executable)} -m newsreader list {redirect}"
+    result = subprocess.run(["sh", "-c", command], capture_output=True, timeout=120)
+    assert result.returncode == code and b"Traceback" not in result.stderr, result.stderr

@@ -110,3 +110,37 @@ def test_killed_20_times_while_starring_in_parallel(tmp_path: Path):
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     assert len(run_cli("list").stdout.splitlines()) == 505
     assert "0 read (505 unchanged)" in run_cli("index").stderr
+
+
+def test_a_worker_killed_mid_index_is_replaced_and_every_file_read(tmp_path: Path):
+    """The OOM killer (or a user) kills a parsing worker: the pool starts again with the
+    batches not yet handed on, and the run completes (it ended in BrokenProcessPool)."""
+    big = tmp_path / "big"
+    synth.build(big, 600, body_chars=2500)
+    index = popen("index", str(big))
+    deadline = time.monotonic() + 60
+    victim = None
+    while victim is None and time.monotonic() < deadline and index.poll() is None:
+        for pid in _children(index.pid):
+            workers = _children(pid)
+            if workers and b"forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                victim = min(workers)
+        time.sleep(0.05)
+    assert victim is not None, "no worker seen before index ended"
+    os.kill(victim, signal.SIGKILL)
+    _out, err = index.communicate(timeout=300)
+    assert index.returncode == 0, err.decode()
+    assert b"Traceback" not in err and b"600 articles added" in err, err.decode()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                data = Path(f"/proc/{entry}/stat").read_bytes()
+            except OSError:
+                continue
+            if int(data[data.rfind(b")") + 2:].split()[1]) == pid:
+                found.append(int(entry))
+    return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -195,6 +196,9 @@ def _text_arguments(args: argparse.Namespace) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``newsreader`` command."""
+    for name in ("stdout", "stderr"):  # closed by the caller (`>&-`): output goes nowhere, not a crash
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 - for the whole run
     parser = build_parser()
     args = _text_arguments(parser.parse_args(argv))
     if getattr(args, "outlet", None) is not None and not args.outlet.strip():

@@ -14,10 +14,13 @@ import os
 import sqlite3
 import stat
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import IO
 
@@ -335,24 +338,50 @@ def _parse_all(paths: list[str], should_stop: Callable[[], bool],
         return
     context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
     start_helpers(context)
+    remaining = deque(batches)
+    breaks = 0
+    while remaining and not should_stop():
+        try:
+            for result in _parse_in_pool(remaining, should_stop, dictionary, workers, context):
+                breaks = 0
+                yield result
+        except BrokenProcessPool:  # a worker was killed (the OOM killer, a user): start again
+            breaks += 1
+            if breaks >= 3:  # the same batch three times in a row: give it up, go on without it
+                for path in remaining.popleft():
+                    yield _worker_died(path)
+                breaks = 0
+
+
+def _worker_died(path: str) -> FileResult:
+    try:
+        info = os.stat(paths.external(path))
+        size, mtime = info.st_size, info.st_mtime_ns
+    except OSError:
+        size, mtime = 0, 0
+    return FileResult(path, size, mtime, error="not read: the process reading it died (out of memory?)")
+
+
+def _parse_in_pool(remaining: deque[list[str]], should_stop: Callable[[], bool], dictionary: bytes | None,
+                   workers: int, context: BaseContext) -> Iterator[FileResult]:
+    """Parse ``remaining`` batches in a pool of workers, in order; each batch leaves the deque
+    once its results are handed on, so after a :class:`BrokenProcessPool` what is left is
+    exactly what must be parsed again."""
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker,
                              initargs=(os.getpid(),)) as pool:
-        pending: list[Future] = []
-        queue = iter(batches)
-        for batch in queue:
-            pending.append(pool.submit(prepare_many, batch, dictionary))
-            if len(pending) >= workers * 3:
-                break
-        while pending:
+        pending: deque[Future] = deque()
+        while True:
+            while len(pending) < min(len(remaining), workers * 3):
+                pending.append(pool.submit(prepare_many, remaining[len(pending)], dictionary))
+            if not pending:
+                return
             if should_stop():
                 for future in pending:
                     future.cancel()
                 return
-            done = pending.pop(0)
-            nxt = next(queue, None)
-            if nxt is not None:
-                pending.append(pool.submit(prepare_many, nxt, dictionary))
-            yield from done.result()
+            results = pending.popleft().result()
+            remaining.popleft()
+            yield from results
 
 
 def index(
