@@ -76,6 +76,9 @@ def test_taiwan_phrases_keep_general_words_in_news() -> None:
     source = "他发表声明称，支持者要求刷新纪录，经济运行平稳；下载软件看视频。"
     assert script.to_traditional(source, "twp") == "他發表聲明稱，支持者要求刷新紀錄，經濟運行平穩；下載軟體看影片。"
     assert script.to_traditional("国民警卫队的士兵士气高，他打的士回家。", "twp") == "國民警衛隊的士兵士氣高，他打計程車回家。"
+    # boundaries the Taiwan table would cut wrongly: 显存 (video memory), 比特 (bit), 全局, 布尔
+    source = "明显存在灰色地带，也比特朗普多，国家安全局前雇员，伊斯坦布尔，不胜枚举；比特币和芯片。"
+    assert script.to_traditional(source, "twp") == "明顯存在灰色地帶，也比特朗普多，國家安全局前僱員，伊斯坦布爾，不勝枚舉；比特幣和晶片。"
 
 
 @pytest.mark.parametrize("source, expected", [
