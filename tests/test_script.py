@@ -34,6 +34,7 @@ def tw(text: str) -> str:
     # surnames 余 and 范; 餘 and 範 in their words
     ("余欣和范长龙出席，丁树范认为规范范围很广。", "余欣和范長龍出席，丁樹范認為規範範圍很廣。"),
     ("其余十余人和1000 余户家庭的盈余。", "其餘十餘人和1000 餘戶家庭的盈餘。"),
+    ("茶余饭后说起余温和余量，余茂春认为。", "茶餘飯後說起餘溫和餘量，余茂春認為。"),
     # 只/隻: a count takes 隻, "only" before a verb stays 只
     ("送来一千万只口罩，但是只要有人，最多只能带两只猫。", "送來一千萬隻口罩，但是只要有人，最多只能帶兩隻貓。"),
     # 发: 發 words are not read as 髮 across the boundary; hair stays 髮
