@@ -21,10 +21,12 @@ from newsreader.store import tokens
 # A link's URL is in <…> (html2text's protect_links) or bare; either may hold \-escapes.
 # Article text is escaped (render.escape_markdown): a backslash before any ASCII
 # punctuation is that character as text, and never opens or closes a span.
+# Bold and italics hold links whole: a URL's own '_' or '*' never closes them.
+_LINK = r"\[(?:\\.|[^\]\\])*\]\((?:<(?:\\.|[^>\\\n])*>|(?:\\.|[^)\s\\])*)\)"
 _INLINE = re.compile(
     r"\[((?:\\.|[^\]\\])*)\]\((?:<((?:\\.|[^>\\\n])*)>|((?:\\.|[^)\s\\])*))\)"
-    r"|\*\*((?:\\.|[^\\])+?)\*\*"
-    r"|(?<![\w*])_((?:\\.|[^\\])+?)_(?![\w*])"
+    rf"|\*\*((?:{_LINK}|\\.|[^\\\[])+?)\*\*"
+    rf"|(?<![\w*])_((?:{_LINK}|\\.|[^\\\[])+?)_(?![\w*])"
     r"|\\([!-/:-@\[-`{-~])"
 )
 
@@ -83,9 +85,9 @@ def inline(markdown: str, styles: Styles, base: Style | None = None,
             if number is not None:
                 text.append_text(link_mark(number, styles))
         elif strong is not None:
-            text.append_text(inline(strong, styles, styled(styles.strong)))
+            text.append_text(inline(strong, styles, styled(styles.strong), numbers))
         elif emphasis is not None:
-            text.append_text(inline(emphasis, styles, styled(styles.emphasis)))
+            text.append_text(inline(emphasis, styles, styled(styles.emphasis), numbers))
         else:
             plain.append(escaped)
         position = match.end()

@@ -39,3 +39,14 @@ def test_without_numbers_links_are_only_styled():
     body = render.markdown('<p><a href="https://a.example/">链接</a>文字</p>', [])
     (_kind, para), = layout.blocks(body, layout.Styles())
     assert para.plain == "链接文字" and not click_actions(para)
+
+
+def test_links_inside_italics_and_bold_stay_whole_and_keep_their_numbers():
+    """An underscore in a URL never closes the italics around the link (seen on ChinaFile:
+    `_[Chinese Roundabout](<https://…/edition/_/M7…>)_` showed as raw Markdown)."""
+    url = "https://books.example/edition/_/M7?dq=a+b"
+    body = (f"first _[The Search](<https://books.example/edition/The_Search_for/v>)_ (1990), "
+            f"_[Chinese Roundabout](<{url}>)_ (1992) and **[x_y](<https://a.example/_b_>)** end \\_a\\_ z")
+    text = layout.inline(body, layout.Styles(), numbers={url: 7})
+    assert text.plain == "first The Search (1990), Chinese Roundabout[7] (1992) and x_y end _a_ z"
+    assert click_actions(text)["[7]"] == "open_link(7)"
