@@ -283,3 +283,17 @@ def test_story_tables_never_import_textual() -> None:
             "newsreader.cli.story_commands; print('textual' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ))
     assert out.stdout.strip() == "False"
+
+
+def test_a_cache_without_story_tables_still_lists_searches_and_counts(tmp_path: Path) -> None:
+    typhoon_archive(tmp_path / "a")
+    library = library_for(tmp_path / "a")
+    for table in tables.TABLES:
+        library.db.execute(f"DROP TABLE {table}")  # as a read-only cache made before them would be
+    assert not library.stories_ready
+    assert len(library.listings()) == 5
+    assert len(library.search("湛江")) == 3
+    first = library.listings()[0].id
+    assert library.annotations([first]) == {first: {"story": None, "editions": []}}
+    assert library.stories() == [] and library.story_of(first) is None
+    assert library.coverage("湛江")["total"] == 3

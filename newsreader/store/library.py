@@ -197,7 +197,7 @@ class Library:
             result = indexer.index(self.db, roots or remembered, all_roots=remembered,
                                    progress=progress, report=report, should_stop=should_stop)
             if not should_stop():
-                story_compute.update(self.db)  # stories and editions: cache data computed after indexing
+                self._update_stories()  # stories and editions: cache data computed after indexing
             return result
         except sqlite3.OperationalError as error:
             why = schema.describe(error, self.cache_path)
@@ -228,7 +228,7 @@ class Library:
         if self.cache_mode == "read-only" or story_tables.current(self.db):
             return
         if self.cache_mode == "memory":
-            story_compute.update(self.db)
+            self._update_stories()
             return
         lock = IndexLock(paths.index_lock())
         try:
@@ -237,9 +237,23 @@ class Library:
             return
         if free:
             try:
-                story_compute.update(self.db)
+                self._update_stories()
             finally:
                 lock.release()
+
+    def _update_stories(self) -> None:
+        """Bring the story tables up to date; a failure there costs the stories, never the index."""
+        try:
+            story_compute.update(self.db)
+        except sqlite3.DatabaseError:
+            raise  # storage trouble: the caller's handling (rebuild, read-only, full disk) applies
+        except Exception as error:  # a bug in grouping must not stop reading
+            self.warn(f"stories were not updated: {error}")
+
+    @property
+    def stories_ready(self) -> bool:
+        """Whether the cache has the story tables (a read-only cache from before them has not)."""
+        return self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'story_articles'").fetchone() is not None
 
     # -- reading -------------------------------------------------------------------------
 
@@ -269,7 +283,8 @@ class Library:
             where.append("a.id IN (SELECT article_id FROM state.starred)")
         if unread:
             where.append("a.id NOT IN (SELECT article_id FROM state.read)")
-        where.append(story_queries.SHOWN)  # an article's other editions are one entry with it
+        if self.stories_ready:
+            where.append(story_queries.SHOWN)  # an article's other editions are one entry with it
         sql = f"SELECT {LISTING_COLUMNS} FROM articles a WHERE {' AND '.join(where)} ORDER BY a.rowid DESC"
         if limit is not None:
             sql += " LIMIT ?"
@@ -411,7 +426,7 @@ class Library:
 
     def hidden_editions(self, rowids: list[int]) -> set[int]:
         """Which of these articles are editions shown under another entry."""
-        if not rowids:
+        if not rowids or not self.stories_ready:
             return set()
         marks = ",".join("?" * len(rowids))
         return {r for (r,) in self.db.execute(
@@ -419,11 +434,15 @@ class Library:
 
     def annotations(self, ids: list[str]) -> dict[str, dict]:
         """``story`` and ``editions`` of each article, for JSON output."""
+        if not self.stories_ready:
+            return {i: {"story": None, "editions": []} for i in ids}
         return story_queries.article_notes(self.db, ids)
 
     def stories(self, *, outlet: str | None = None, since: date | None = None, until: date | None = None,
                 min_outlets: int = 2, limit: int | None = None) -> list[story_queries.Story]:
         """Stories newest first that overlap the local days ``since``..``until``."""
+        if not self.stories_ready:
+            return []
         start = local_day_bounds(since)[0] if since else None
         end = local_day_bounds(until)[1] if until else None
         return story_queries.stories(self.db, start=start, end=end, outlet=outlet, min_outlets=min_outlets,
@@ -432,17 +451,19 @@ class Library:
     def story(self, article_id: str) -> tuple[story_queries.Story, list[story_queries.Member],
                                               list[story_queries.Story]]:
         """The story of an article (any member's id): the story, its members oldest first, related."""
-        found = story_queries.story(self.db, article_id)
+        found = story_queries.story(self.db, article_id) if self.stories_ready else None
         if found is None:
             raise NotFound(f"no article with id {article_id!r}")
         return found
 
     def story_of(self, article_id: str) -> str | None:
         """The id of the story an article is in, or None."""
-        return story_queries.story_of(self.db, article_id)
+        return story_queries.story_of(self.db, article_id) if self.stories_ready else None
 
     def story_days(self, min_outlets: int = 2) -> list[tuple[date, int]]:
         """Local days on which multi-outlet stories began, newest first, with how many."""
+        if not self.stories_ready:
+            return []
         rows = self.db.execute(
             "SELECT date(first, 'unixepoch', 'localtime') AS day, count(*) FROM stories WHERE outlet_count >= ? "
             "GROUP BY day ORDER BY day DESC", (min_outlets,)).fetchall()
@@ -451,13 +472,15 @@ class Library:
     def day_stories(self, day: date, min_outlets: int = 2) -> list[story_queries.Story]:
         """The multi-outlet stories that began on a local day."""
         start, end = local_day_bounds(day)
-        return story_queries.day_stories(self.db, start, end, min_outlets)
+        return story_queries.day_stories(self.db, start, end, min_outlets) if self.stories_ready else []
 
     def coverage(self, query: str, *, by: str = "day", outlet: str | None = None,
                  since: date | None = None, until: date | None = None) -> dict:
         """Articles matching ``query`` per outlet per local day, ISO week or month."""
         from newsreader.stories import coverage
 
+        if not self.stories_ready:  # a read-only cache from before the story tables: count by SQL
+            return coverage.count_by_sql(self.db, query, by=by, outlet=outlet)
         start = local_day_bounds(since)[0] if since else None
         end = local_day_bounds(until)[1] if until else None
         return coverage.count(self.db, query, by=by, outlet=outlet, start=start, end=end)
