@@ -146,3 +146,9 @@ def test_closed_or_full_standard_streams(redirect: str, code: int):
     command = f"{shlex.quote(sys.executable)} -m newsreader list {redirect}"
     result = subprocess.run(["sh", "-c", command], capture_output=True, timeout=120)
     assert result.returncode == code and b"Traceback" not in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("args", [("--help",), ("list", "--help"), ("list", "--bogus"), ("search", "習近平")])
+def test_help_and_usage_errors_in_an_ascii_locale(args: tuple):
+    result = run_bytes(*args, env={"PYTHONIOENCODING": "ascii"})
+    assert b"Traceback" not in result.stderr and result.returncode in (0, 1, 2), result.stderr

@@ -199,6 +199,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in ("stdout", "stderr"):  # closed by the caller (`>&-`): output goes nowhere, not a crash
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 - for the whole run
+    for stream, errors in ((sys.stdout, "replace"), (sys.stderr, "backslashreplace")):
+        try:  # --help and usage errors are written while parsing: in any locale, never a crash
+            stream.reconfigure(errors=errors)  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            pass
     parser = build_parser()
     args = _text_arguments(parser.parse_args(argv))
     if getattr(args, "outlet", None) is not None and not args.outlet.strip():
