@@ -112,3 +112,10 @@ def test_deep_nesting_and_many_links_clean_in_linear_time():
         [a] = parse_text(f"<!--1698786902000-->\n[深](https://example.com/deep)\n------\n{html}")
         assert "最深处的文字" in a.text or "链接" in a.text, name
         assert time.perf_counter() - start < 15, name  # ~1-3 s here; 140 s for the divs before
+
+
+def test_a_front_matter_never_closed_or_longer_than_the_sniffing_window_is_named():
+    with pytest.raises(ParseError, match="never closed"):
+        parse_text("---\ntitle: x\n" + "a: b\n" * 20_000 + "<p>x</p>")
+    [a] = parse_text("---\nauthor: 大纪元\nkeywords: " + "词, " * 40_000 + "\ntitle: 长\n---\n<p>正文。</p>")
+    assert (a.title, a.text) == ("长", "正文。")  # a front matter over 64 KB is still a front matter

@@ -21,14 +21,16 @@ from newsreader.sources.common import ParseError, build, parse_time, plausible
 NAME = "jekyll"
 
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+_OPENING = re.compile(r"\A\ufeff?---[ \t]*\r?\n\s*(?:[A-Za-z_][\w-]*[ \t]*:|---)")
 _KEY = re.compile(r"[A-Za-z_][\w-]*")
 _MAX_FRONT_MATTER = 256 * 1024  # beyond this a front matter is read only this far
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def recognises(text: str) -> bool:
-    """The file opens with a ``---`` front matter block."""
-    return bool(_FRONT.match(text[:65536]))
+    """The file opens with a ``---`` line and a ``key:`` line: a front matter block (whose end
+    :func:`parse` looks for, and names when it is missing)."""
+    return bool(_OPENING.match(text[:4096]))
 
 
 def _unquote(value: str) -> str:
@@ -132,7 +134,7 @@ def parse(text: str, path: str) -> list[Article]:
     """Read one Jekyll post."""
     match = _FRONT.match(text)
     if not match:
-        raise ParseError("no front matter")
+        raise ParseError("front matter opened with --- but never closed")
     meta = front_matter(match.group("yaml"))
     rest = text[match.end():]
     wrapper = feeditem.split(rest)
