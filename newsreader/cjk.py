@@ -24,9 +24,10 @@ NO_START = set("，。、．・：；！？」』）》〉】〕〗〙〛’”�
 # ... and none may end with these.
 NO_END = set("「『（《〈【〔〖〘〚‘“([{$£¥﹁")
 
-# A gap between two pieces of text: whitespace and tags. The two alternatives cannot both
-# match at one place, so scanning is linear whatever the input (no backtracking).
-_GAP = re.compile(r"(?:\s+|<[^<>]*>)+")
+# A CJK character, then a gap of whitespace and tags, then (looked at, not taken) another CJK
+# character. The gap is an atomic group: once taken it is never given back, so a failed
+# match costs the gap's length once and scanning stays linear whatever the input.
+_CJK_GAP = re.compile(f"([{CJK_CHARS}])((?>(?:[ \\t\\r\\n\\f]+|<[^<>]*>)+))(?=[{CJK_CHARS}])")
 _TAG = re.compile(r"<[^<>]*>")
 
 
@@ -44,21 +45,12 @@ def unwrap_source_lines(html: str) -> str:
     """
     if "\n" not in html:
         return html
-    pieces: list[str] = []
-    last = 0
-    for match in _GAP.finditer(html):
-        start, end = match.span()
-        if start == 0 or end >= len(html) or "\n" not in match.group(0):
-            continue
-        if not (_CJK.match(html[start - 1]) and _CJK.match(html[end])):
-            continue
-        pieces.append(html[last:start])
-        pieces.append("".join(_TAG.findall(match.group(0))))
-        last = end
-    if not pieces:
-        return html
-    pieces.append(html[last:])
-    return "".join(pieces)
+
+    def join(match: re.Match[str]) -> str:
+        gap = match.group(2)
+        return match.group(1) + "".join(_TAG.findall(gap)) if "\n" in gap else match.group(0)
+
+    return _CJK_GAP.sub(join, html)
 
 
 @lru_cache(maxsize=65536)

@@ -101,6 +101,9 @@ class _Stats:
     nodes: int = 1
     article: bool = False  # holds the article proper (<article>, articleBody, entry-content, h1)
     authored: bool = False  # holds a comment by the post's own author
+    is_authored: bool = False  # is such a comment itself
+    is_section: bool = False  # named (class/id) as a comment section, related list or pager
+    is_promo: bool = False  # a data-selfpromo block
 
 
 _MEDIA_TAGS = frozenset({"img", "video", "iframe", "audio"})
@@ -148,10 +151,18 @@ def _gather(root: LexborNode, own_site: str, own_page: str) -> dict[int, _Stats]
                 elif _link_host(href, own_site) != own_site:
                     own.offsite = True
         own.media += tag in _MEDIA_TAGS
-        classes = set(_attr(node, "class").split())
-        own.article = own.article or tag == "h1" or (tag == "article" and not any("comment" in c for c in classes)) \
-            or _attr(node, "itemprop") == "articleBody" or bool(classes & _ARTICLE_CLASSES)
-        own.authored = own.authored or _is_authored(node)
+        attributes = node.attributes  # built anew on each call: read once
+        if attributes:
+            class_text = attributes.get("class") or ""
+            classes = set(class_text.split())
+            names = f"{class_text} {attributes.get('id') or ''}"
+            own.is_section = bool(names.strip()) and bool(_SECTION_WORD.search(names))
+            own.is_authored = bool(classes & _AUTHOR_CLASSES)
+            own.is_promo = any(str(key).startswith("data-selfpromo") for key in attributes)
+            own.article = own.article or (tag == "article" and not any("comment" in c for c in classes)) \
+                or attributes.get("itemprop") == "articleBody" or bool(classes & _ARTICLE_CLASSES)
+        own.article = own.article or tag == "h1"
+        own.authored = own.authored or own.is_authored
         parent = node.parent
         if parent is not None and node.mem_id != root.mem_id:
             up = stats.setdefault(parent.mem_id, _Stats())
@@ -183,7 +194,8 @@ def prune(root: LexborNode, article_url: str = "") -> None:
     stack = [(root, False)]
     while stack:
         node, authored = stack.pop()
-        authored = authored or _is_authored(node)
+        own = stats.get(node.mem_id)
+        authored = authored or (own is not None and own.is_authored)
         if node.mem_id != root.mem_id and _is_boilerplate(node, stats, own_site, whole, authored):
             continue
         child = node.last_child
@@ -199,10 +211,10 @@ def _is_boilerplate(node: LexborNode, stats: dict[int, _Stats], own_site: str, w
     ``authored``: the block is (inside) a comment by the post's own author, which is the article."""
     own = stats.get(node.mem_id) or _Stats()
     tag = node.tag or ""
-    if any(str(key).startswith("data-selfpromo") for key in node.attributes):
+    if own.is_promo:
         node.remove()
         return True
-    if _is_section(node) and not own.article and not authored:
+    if own.is_section and not own.article and not authored:
         if not own.authored:
             node.remove()
             return True
@@ -243,9 +255,12 @@ def _keep_authored(section: LexborNode) -> None:
         part.remove()
 
 
+_AUTHOR_CLASSES = frozenset({"comment-by-node-author", "bypostauthor"})
+
+
 def _is_authored(node: LexborNode) -> bool:
     """A comment written by the post's own author."""
-    return bool({"comment-by-node-author", "bypostauthor"} & set(_attr(node, "class").split()))
+    return bool(_AUTHOR_CLASSES & set(_attr(node, "class").split()))
 
 
 def _is_inside_authored(node: LexborNode, limit: LexborNode) -> bool:
