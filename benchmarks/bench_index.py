@@ -11,7 +11,6 @@ included), sampled every 50 ms.
 from __future__ import annotations
 
 import json
-import resource
 import shutil
 import subprocess
 import sys
@@ -26,11 +25,12 @@ def bench(count: int) -> dict:
     home = OUT / f"home-{count}"  # kept for bench_search.py and bench_app.py
     shutil.rmtree(home, ignore_errors=True)
     env = env_for(home)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    seconds, peak_mb, result = run_measured([sys.executable, "-m", "newsreader", "index", str(source)], env)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    # CPU of the whole tree (writer and workers), which contention on a shared machine does not inflate
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    # CPU of the whole tree (writer and workers), which contention on a shared machine does not
+    # inflate much: each process's last sample (every 50 ms, so a few ms short per process)
+    per_process: dict[int, float] = {}
+    seconds, peak_mb, result = run_measured([sys.executable, "-m", "newsreader", "index", str(source)], env,
+                                            per_process)
+    cpu = sum(per_process.values())
     if result.returncode != 0:
         raise SystemExit(result.stderr)
     reindex = median_seconds(lambda: newsreader("index", env=env))

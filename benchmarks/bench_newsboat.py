@@ -14,28 +14,25 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
-import time
 from email.utils import format_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from common import OUT, archive, env_for
+from common import OUT, archive, env_for, run_measured
 
 PER_FEED = 500
 
 
 def cpu_of(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     """(CPU seconds of the whole process tree, wall seconds) of one run."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), wall
+    per_process: dict[int, float] = {}
+    wall, _peak, result = run_measured(command, env, per_process)
+    if result.returncode != 0:
+        raise SystemExit(f"{command[0]} failed: {result.stderr[-500:]}")
+    return sum(per_process.values()), wall
 
 
 def write_feeds(count: int, folder: Path) -> list[Path]:

@@ -49,9 +49,12 @@ def median_seconds(run, repeat: int = 5) -> float:
     return statistics.median(times)
 
 
-def _tree_rss_kb(pid: int) -> int:
+def _tree_rss_kb(pid: int, cpu: dict[int, float] | None = None) -> int:
+    """The resident memory of a process and its descendants; notes each one's CPU seconds
+    so far in ``cpu`` (by pid), so a tree's CPU is known even for children never waited for."""
     total = 0
     pending = [pid]
+    ticks = os.sysconf("SC_CLK_TCK")
     while pending:
         current = pending.pop()
         try:
@@ -59,6 +62,10 @@ def _tree_rss_kb(pid: int) -> int:
                 for line in handle:
                     if line.startswith("VmRSS:"):
                         total += int(line.split()[1])
+            if cpu is not None:
+                with open(f"/proc/{current}/stat", "rb") as handle:
+                    fields = handle.read().rsplit(b")", 1)[1].split()
+                cpu[current] = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as handle:
                     pending.extend(int(c) for c in handle.read().split())
@@ -67,15 +74,17 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def run_measured(args: list[str], env: dict[str, str]) -> tuple[float, int, subprocess.CompletedProcess]:
-    """Run a command; return wall seconds, peak RSS of its whole process tree (MB), result."""
+def run_measured(args: list[str], env: dict[str, str],
+                 cpu: dict[int, float] | None = None) -> tuple[float, int, subprocess.CompletedProcess]:
+    """Run a command; return wall seconds, peak RSS of its whole process tree (MB), result.
+    With ``cpu``, each process of the tree's CPU seconds (last seen, every 50 ms) go there."""
     start = time.perf_counter()
     process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = [0]
 
     def sample() -> None:
         while process.poll() is None:
-            peak[0] = max(peak[0], _tree_rss_kb(process.pid))
+            peak[0] = max(peak[0], _tree_rss_kb(process.pid, cpu))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
