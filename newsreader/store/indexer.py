@@ -224,6 +224,7 @@ class Writer:
         body_tokens, body_chars = tokens.index_forms(search_text(summary, text)[:MAX_SEARCHED_CHARS])
         self.db.execute("INSERT INTO search (search, rowid, title, body) VALUES ('delete', ?, ?, ?)",
                         (rowid, title_tokens, body_tokens))
+        self.db.execute("INSERT INTO titles (titles, rowid, title) VALUES ('delete', ?, ?)", (rowid, title_tokens))
         self.db.execute("INSERT INTO chars (chars, rowid, c) VALUES ('delete', ?, ?)",
                         (rowid, tokens.char_tokens(title_chars, body_chars)))
 
@@ -277,6 +278,7 @@ class Writer:
         self.db.execute("INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)",
                         (rowid, row.title_tokens, row.body_tokens))
         self.db.execute("INSERT INTO chars (rowid, c) VALUES (?, ?)", (rowid, row.chars))
+        self.db.execute("INSERT INTO titles (rowid, title) VALUES (?, ?)", (rowid, row.title_tokens))
 
     def put(self, row: Row, path: str) -> None:
         """Store an article read from ``path``: new, a fuller copy, or one more file of it."""

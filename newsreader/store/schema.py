@@ -15,7 +15,7 @@ from pathlib import Path
 
 from newsreader.store import bodies, counts, tokens
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -61,6 +61,11 @@ CREATE TABLE dirs (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL);
 -- body first: FTS5 marks every position outside column 0, so the big column goes there.
 -- every character an article holds, once (title characters once more, marked): one-character
 -- queries read one short list here instead of merging every bigram the character begins
+-- the titles' tokens alone: "title hits first" reads these short lists instead of filtering
+-- every body hit of a common word by column
+CREATE VIRTUAL TABLE titles USING fts5(
+    title, content='', columnsize=0, tokenize='unicode61 remove_diacritics 2'
+);
 CREATE VIRTUAL TABLE chars USING fts5(
     c, content='', detail=none, columnsize=0, tokenize='unicode61 remove_diacritics 2'
 );

@@ -29,12 +29,13 @@ class Hit:
 
 @dataclass(frozen=True)
 class Plan:
-    """How a query is asked of the index: which FTS5 table, the expression for any hit and
-    the one for title hits."""
+    """How a query is asked of the index: which FTS5 table and expression find any hit, which
+    find the title hits."""
 
     table: str
     anywhere: str
     in_title: str
+    title_table: str = "titles"
 
 
 def plan(query: str) -> Plan | None:
@@ -47,11 +48,11 @@ def plan(query: str) -> Plan | None:
     chars = tokens.characters(query)
     if chars:
         return Plan("chars", " AND ".join(f'"{c}"' for c in chars),
-                    " AND ".join(f'"{tokens.TITLE_MARK}{c}"' for c in chars))
+                    " AND ".join(f'"{tokens.TITLE_MARK}{c}"' for c in chars), "chars")
     expression = tokens.match_expression(query)
     if expression is None:
         return None
-    return Plan("search", expression, "{title} : (" + expression + ")")
+    return Plan("search", expression, expression)
 
 
 def matching_rowids(db: sqlite3.Connection, query: str) -> list[int]:
@@ -163,7 +164,7 @@ def search(db: sqlite3.Connection, query: str, *, outlet: str | None = None, lim
     found = plan(query)
     if found is None or limit <= 0:
         return []
-    title_ids = _rowids(db, found.table, found.in_title, outlet, limit)
+    title_ids = _rowids(db, found.title_table, found.in_title, outlet, limit)
     ids = list(title_ids)
     if len(ids) < limit:
         seen = set(ids)
