@@ -111,3 +111,15 @@ def test_a_cache_written_before_the_rules_still_shows_printable_text(hostile_arc
                  *(hit.snippet for hit in library.search("台湾")), *(hit.listing.title for hit in library.search("台湾"))):
         assert_printable(text, "records")
     assert item.title.startswith("旧标题")
+
+
+def test_messages_on_stderr_are_printable_too(tmp_path: Path):
+    """A folder named by an environment variable or an argument reaches the user only as
+    printable text: the library's warnings, command errors, OS errors."""
+    odd = f"\x1b[31m{HOSTILE[:8]}x"
+    warned = run_cli("list", env={"XDG_CACHE_HOME": f"/dev/null/{odd}"})
+    assert "cannot be made" in warned.stderr
+    assert_printable(warned.stderr, "library warning")
+    missing = run_cli("index", f"/nonexistent/{odd}")
+    assert missing.returncode != 0 and "/nonexistent/" in missing.stderr
+    assert_printable(missing.stderr, "command error")

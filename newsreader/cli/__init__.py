@@ -145,12 +145,13 @@ HANDLERS = {
 
 def _run(args: argparse.Namespace) -> int:
     from newsreader import config
+    from newsreader.cli import output
     from newsreader.store import schema
     from newsreader.store.library import Library
 
     settings = config.load()
     for problem in settings.problems:
-        print(f"newsreader: {problem}", file=sys.stderr)
+        print(f"newsreader: {output.shown(problem)}", file=sys.stderr)
     library = Library()
     try:
         try:
@@ -224,7 +225,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(args)
     except CommandError as error:
-        print(f"newsreader: {error}", file=sys.stderr)
+        print(f"newsreader: {output.shown(str(error))}", file=sys.stderr)
         return error.code
     except CacheError as error:  # a full or read-only cache: what it held stays usable
         print(f"newsreader: {output.shown(str(error))}", file=sys.stderr)
@@ -239,5 +240,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return Exit.OK
     except OSError as error:
-        print(f"newsreader: {error.strerror or error}", file=sys.stderr)
+        print(f"newsreader: {output.shown(str(error.strerror or error))}", file=sys.stderr)
         return Exit.NOT_FOUND

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from newsreader import outlets, paths
+from newsreader.safetext import printable_line
 from newsreader.store import bodies, indexer, schema
 from newsreader.store import counts as tallies
 from newsreader.store import outline as counting
@@ -46,7 +47,7 @@ class Ambiguous(LookupError):
 
 
 def _warn(message: str) -> None:
-    print(f"newsreader: {message}", file=sys.stderr)
+    print(f"newsreader: {printable_line(message)}", file=sys.stderr)
 
 
 class CacheError(Exception):
