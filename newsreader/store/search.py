@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from functools import lru_cache
 
 from newsreader import script
 from newsreader.safetext import printable_line
@@ -84,10 +85,17 @@ SNIPPET_TERMS = 16  # a snippet looks for the first this many distinct terms of 
 _TO_FULLWIDTH = {code - 0xFEE0: code for code in range(0xFF01, 0xFF5F)}
 
 
-def _variants(needle: str) -> set[str]:
+@lru_cache(maxsize=256)
+def _variants(needle: str) -> frozenset[str]:
     """Raw spellings a normalised query term may have in a text: as simplified, in
-    traditional script, and with fullwidth forms (all lowercase)."""
-    return {f for f in (needle, script.to_traditional(needle), needle.translate(_TO_FULLWIDTH)) if f}
+    traditional script, and with fullwidth forms (all lowercase). Remembered: a page of
+    results asks for the same terms' spellings once per hit."""
+    return frozenset(f for f in (needle, script.to_traditional(needle), needle.translate(_TO_FULLWIDTH)) if f)
+
+
+@lru_cache(maxsize=256)
+def _needle(term: str) -> str:
+    return tokens.normalise(term).strip()
 
 
 def _raw_position(text: str, needle: str) -> int:
@@ -117,7 +125,7 @@ def snippet(text: str, query: str, width: int = 60) -> str:
     raw = -1
     needle = ""
     for term in list(dict.fromkeys(tokens.terms(query)))[:SNIPPET_TERMS]:
-        needle = tokens.normalise(term).strip()
+        needle = _needle(term)
         if needle:
             raw = _raw_position(text, needle)
             if raw >= 0:
