@@ -19,6 +19,7 @@ import fcntl
 import itertools
 import os
 import re
+import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -197,14 +198,20 @@ class State:
                     if not aside.exists():
                         break
                     aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{n}")
-                os.replace(self.path, aside)
-                for suffix in ("-wal", "-shm"):  # a stale WAL beside the new file would corrupt it
-                    if Path(str(self.path) + suffix).exists():
-                        os.replace(str(self.path) + suffix, str(aside) + suffix)
-                db = connect(self.path)
+                # Killed at any step, nothing is lost: the damaged file is copied aside whole
+                # first, the new one is built apart and only then takes its name.
+                for suffix in ("", "-wal"):
+                    if os.path.lexists(str(self.path) + suffix):
+                        shutil.copy2(str(self.path) + suffix, str(aside) + suffix)
+                fresh = Path(str(self.path) + ".recovering")
+                fresh.unlink(missing_ok=True)
+                db = sqlite3.connect(fresh, isolation_level=None)
                 _create(db)
                 self._insert(db, rows)
                 db.close()
+                for suffix in ("-wal", "-shm"):  # a stale WAL beside the new file would corrupt it
+                    Path(str(self.path) + suffix).unlink(missing_ok=True)
+                os.replace(fresh, self.path)
         except OSError as error:
             self.warn(f"the state file {self.path} is damaged ({reason}) and cannot be moved aside "
                       f"({error.strerror or error}); working read-only with what could be recovered")
