@@ -17,8 +17,10 @@ Three guards, each in one place:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from functools import lru_cache
+from typing import TypeVar
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 # C0 controls except tab and newline, DEL, C1 controls, bidi embeddings/overrides/isolates,
@@ -39,6 +41,7 @@ _UNPRINTABLE = re.compile(
 )
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _LINE_SEPARATORS = re.compile("\r\n?|[\u2028\u2029]")
+T = TypeVar("T")
 _ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
@@ -199,3 +202,18 @@ def _openable(url: str) -> str:
         netloc = user + "@" + netloc
     return urlunsplit((scheme, netloc, _encode(parts.path, _PATH_SAFE),
                        _encode(parts.query, _QUERY_SAFE), _encode(parts.fragment, _QUERY_SAFE)))
+
+
+def storable(value: T) -> T:
+    """``value`` (a string, or a dataclass, tuple or list holding strings, as an Article is)
+    with every unpaired surrogate replaced by U+FFFD: the one check before anything read
+    from an archive is stored, whichever parser field it came through (a URL, a caption)."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value  # type: ignore[return-value]
+    if isinstance(value, tuple | list):
+        return type(value)(storable(v) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: storable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        changed = {k: v for k, v in changes.items() if v is not getattr(value, k)}
+        return dataclasses.replace(value, **changed) if changed else value
+    return value

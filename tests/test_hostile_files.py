@@ -130,6 +130,10 @@ def test_an_unpaired_surrogate_in_a_title_is_replaced_not_a_traceback(tmp_path: 
     data = json.loads(DW_JSON)
     data["name"] = "标题\ud800尾"
     data["teaser"] = "\udfff摘要"
+    data["permaLink"] = "https://www.dw.com/zh/\ud800/a-1"  # fields no cleaning passes through
+    for block in data["body"]:
+        if isinstance(block.get("content"), dict) and block["content"].get("type") == "Image":
+            block["content"]["name"] = "图\ud83d"
     (tmp_path / "dw.json").write_text(json.dumps(data), encoding="utf-8")  # JSON escapes: \\ud800
     result = run_cli("index", str(tmp_path))
     assert result.returncode == 0 and "1 articles added" in result.stderr, result.stderr

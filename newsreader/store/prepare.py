@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from newsreader import paths, script
 from newsreader.model import Article, DateOnly
+from newsreader.safetext import storable
 from newsreader.sources import ParseError, parse_file
 from newsreader.store import bodies, tokens
 
@@ -82,6 +83,7 @@ def search_text(summary: str, text: str) -> str:
 
 def to_row(article: Article, dictionary: bytes | None = None) -> Row:
     """Everything the cache stores for an article (its frame compressed with ``dictionary``)."""
+    article = storable(article)
     published = int(article.published.timestamp()) if article.published else None
     title_tokens, title_chars = tokens.index_forms(article.title)
     body_tokens, body_chars = tokens.index_forms(search_text(article.summary, article.text)[:MAX_SEARCHED_CHARS])
