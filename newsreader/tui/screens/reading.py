@@ -63,7 +63,8 @@ class ReadingActions(Screen[None]):
         unread result)."""
         after = self.current.listing if self.current else None
         if self.searching:
-            self._next_unread_result(after.id if after else None)
+            ids = [hit.listing.id for hit in self.query_one(Results).hits]
+            self._next_unread_result(ids, after.id if after else None, self.show)
         else:
             self._find_next_unread(after, list(self.query_one(Outline).outlet_order), self.show)
 
@@ -72,12 +73,11 @@ class ReadingActions(Screen[None]):
         self.post_message(UnreadFound(self.library.next_unread(after, order, show)))
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="unread")
-    def _next_unread_result(self, current: str | None) -> None:
-        ids = [hit.listing.id for hit in self.query_one(Results).hits]
+    def _next_unread_result(self, ids: list[str], current: str | None, show: Show) -> None:
         start = ids.index(current) + 1 if current in ids else 0
         for article_id in ids[start:] + ids[:start]:
-            listing = self.library.listing(article_id)
-            if not listing.read and self.show.admits(listing):
+            listing = self.library.listing(article_id)  # the flags as they are now
+            if not listing.read and show.admits(listing):
                 self.post_message(UnreadFound(listing))
                 return
         self.post_message(UnreadFound(None))
@@ -124,7 +124,7 @@ class ReadingActions(Screen[None]):
         if not self._write(lambda: self.library.set_read(shown.id, read)):
             return
         self._show_flags(replace(shown, read=read))
-        self.notify("Marked read" if read else "Marked unread (u comes back to it)", timeout=1.5)
+        self.notify("Marked read" if read else "Marked unread", timeout=1.5)
 
     def action_toggle_star(self) -> None:
         """Unstar the open article if this window shows it starred, else star it."""
