@@ -368,3 +368,30 @@ async def test_A_on_a_story_marks_its_articles_read():
         assert all(app.library.listing(i).read for i in members)
         assert app.library.counts().unread == 5 - len(members)
         assert f"{5 - len(members)} new" in header_counts(app)
+
+
+async def test_two_app_windows_on_one_state_file_never_undo_each_others_star():
+    """Issue 10, 1, with two real apps: both show the same article unstarred; the first
+    stars it; the second, still showing it unstarred, presses s: it stays starred."""
+    first_library = Library()
+    first_library.ensure_indexed()
+    one = NewsReaderApp(first_library, index_on_start=False)
+    two = NewsReaderApp(Library(), index_on_start=False)
+    async with one.run_test(size=SIZE) as first:
+        await settle(first)
+        await first.press("u")
+        await settle(first)
+        article_id = one.main.current.listing.id
+        async with two.run_test(size=SIZE) as second:
+            await settle(second)
+            assert two.main.current.listing.id == article_id  # reopened where the user was
+            assert not two.main.current.listing.starred
+            await first.press("s")
+            await settle(first)
+            await second.press("s")
+            await settle(second)
+            assert first_library.listing(article_id).starred
+            assert "Starred" in str(list(two._notifications)[-1].message)
+            await second.press("s")  # the second window now shows it starred: s unstars
+            await settle(second)
+            assert not first_library.listing(article_id).starred
