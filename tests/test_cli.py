@@ -175,3 +175,16 @@ def test_the_app_does_not_start_without_a_terminal(tmp_path):
     assert len(lines) == 1 and "needs a terminal" in lines[0] and "newsreader list" in lines[0]
     piped = run_cli()  # stdout a pipe
     assert piped.returncode == 2 and piped.stdout == "" and "\x1b" not in piped.stderr
+
+
+def test_an_outlet_named_from_front_matter_is_found_by_its_name_in_the_other_script(tmp_path: Path):
+    archive = tmp_path / "posts"
+    archive.mkdir()
+    (archive / "post.md").write_text(
+        "---\ntitle: 书评一则\ndate: 2021-01-20T08:00:00Z\ntags: [ 燕京书评 ]\n"
+        "from: https://unknown-review.example/p/1\n---\n<p>正文一段。</p>\n", encoding="utf-8")
+    assert run_cli("index", str(archive)).returncode == 0
+    for name in ("燕京书评", "燕京書評"):
+        found = run_cli("list", "--outlet", name, "--json")
+        assert found.returncode == 0, found.stderr
+        assert [item["title"] for item in json.loads(found.stdout)] == ["书评一则"]

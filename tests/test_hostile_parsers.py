@@ -14,7 +14,8 @@ RFI = "https://www.rfi.fr/cn/中国/20231031-白宫"
 
 
 @pytest.mark.parametrize("comment", ["<!--NaN-->", "<!--undefined-->", "<!--99999999999999999999999-->",
-                                     "<!---5-->", "<!--0-->", "<!-- 1e999 -->"])
+                                     "<!---5-->", "<!--0-->", "<!-- 1e999 -->", "<!--" + "9" * 5000 + "-->",
+                                     "<!--" + "x" * 300 + "-->"])
 def test_a_broken_capture_comment_is_a_feed_item_with_unknown_capture_time(comment):
     [a] = parse_text(f"{comment}\n[白宫：拜登希望对话]({RFI})\n------\n\n<p>正文第一段。</p>")
     assert (a.format, a.title, a.published) == ("feed-item", "白宫：拜登希望对话", None)
@@ -119,3 +120,8 @@ def test_a_front_matter_never_closed_or_longer_than_the_sniffing_window_is_named
         parse_text("---\ntitle: x\n" + "a: b\n" * 20_000 + "<p>x</p>")
     [a] = parse_text("---\nauthor: 大纪元\nkeywords: " + "词, " * 40_000 + "\ntitle: 长\n---\n<p>正文。</p>")
     assert (a.title, a.text) == ("长", "正文。")  # a front matter over 64 KB is still a front matter
+
+
+def test_a_front_matter_title_read_as_a_mapping_is_text_not_python_repr():
+    [a] = parse_text("---\ntitle: {转载: 标题, b: [2, 3]}\n---\n<p>正文。</p>")
+    assert a.title == "转载: 标题, b: 2, 3"

@@ -15,7 +15,7 @@ from newsreader.cli import output
 from newsreader.cli.output import shown
 from newsreader.config import Settings
 from newsreader.model import View
-from newsreader.store.library import Library, resolve_outlet, source_path
+from newsreader.store.library import Library, source_path
 
 
 class Exit:
@@ -127,9 +127,9 @@ def _view(text: str) -> View:
         raise CommandError(str(error), Exit.USAGE) from None
 
 
-def _filters(args: argparse.Namespace) -> dict:
+def _filters(library: Library, args: argparse.Namespace) -> dict:
     return {
-        "outlet": resolve_outlet(args.outlet) if args.outlet else None,
+        "outlet": library.outlet_key(args.outlet) if args.outlet else None,
         "since": _date(args.since, "--since"),
         "until": _date(args.until, "--until"),
     }
@@ -138,7 +138,7 @@ def _filters(args: argparse.Namespace) -> dict:
 def cmd_list(args: argparse.Namespace, library: Library, settings: Settings) -> int:
     """list [--outlet O] [--since D] [--until D] [--limit N] [--starred] [--unread] [--json]"""
     ensure_indexed(library)
-    items = library.listings(**_filters(args), limit=args.limit, starred=args.starred, unread=args.unread)
+    items = library.listings(**_filters(library, args), limit=args.limit, starred=args.starred, unread=args.unread)
     if args.json:
         notes = library.annotations([i.id for i in items])
         output.write_json([{**i.to_json(), **notes[i.id]} for i in items])
@@ -187,7 +187,7 @@ def cmd_export(args: argparse.Namespace, library: Library, settings: Settings) -
     """export [--outlet O] [--since D] [--until D] [--script S]: one JSON object a line."""
     ensure_indexed(library)
     view = _view(args.script)
-    items = library.listings(**_filters(args))
+    items = library.listings(**_filters(library, args))
     for start in range(0, len(items), 500):
         chunk = items[start:start + 500]
         notes = library.annotations([i.id for i in chunk])
@@ -250,7 +250,7 @@ def cmd_search(args: argparse.Namespace, library: Library, settings: Settings) -
     """search QUERY [--outlet O] [--limit N] [--json]"""
     ensure_indexed(library)
     view = _view(args.script)
-    hits = library.search(args.query, outlet=resolve_outlet(args.outlet) if args.outlet else None,
+    hits = library.search(args.query, outlet=library.outlet_key(args.outlet) if args.outlet else None,
                           limit=args.limit)
     if args.json:
         from newsreader import script

@@ -10,7 +10,7 @@ from newsreader.cli import output
 from newsreader.cli.commands import Exit, _date, _resolve, _view, ensure_indexed
 from newsreader.cli.output import shown
 from newsreader.config import Settings
-from newsreader.store.library import Library, resolve_outlet
+from newsreader.store.library import Library
 from newsreader.stories.coverage import BY, span
 
 SPARKS = " ▁▂▃▄▅▆▇█"
@@ -42,7 +42,7 @@ def cmd_stories(args: argparse.Namespace, library: Library, settings: Settings) 
     """stories [--since D] [--until D] [--outlet O] [--min-outlets N] [--limit N] [--json]"""
     ensure_indexed(library)
     view = _view(args.script)
-    found = library.stories(outlet=resolve_outlet(args.outlet) if args.outlet else None,
+    found = library.stories(outlet=library.outlet_key(args.outlet) if args.outlet else None,
                             since=_date(args.since, "--since"), until=_date(args.until, "--until"),
                             min_outlets=args.min_outlets, limit=args.limit)
     if args.json:
@@ -114,7 +114,7 @@ def cmd_story(args: argparse.Namespace, library: Library, settings: Settings) ->
 def cmd_coverage(args: argparse.Namespace, library: Library, settings: Settings) -> int:
     """coverage QUERY [--by day|week|month] [--outlet O] [--since D] [--until D] [--json]"""
     ensure_indexed(library)
-    data = library.coverage(args.query, by=args.by, outlet=resolve_outlet(args.outlet) if args.outlet else None,
+    data = library.coverage(args.query, by=args.by, outlet=library.outlet_key(args.outlet) if args.outlet else None,
                             since=_date(args.since, "--since"), until=_date(args.until, "--until"))
     if args.json:
         output.write_json(data)

@@ -20,9 +20,10 @@ from newsreader.sources.common import ParseError, build, from_epoch_ms
 
 NAME = "feed-item"
 
-# The capture comment: a short token (epoch milliseconds, or what a broken collector wrote:
-# NaN, undefined, a number out of range), on the first line.
-_CAPTURE = re.compile(r"<!--[ \t]*([^<>\s]{0,40})[ \t]*-->[ \t]*")
+# The capture comment: one token (epoch milliseconds, or what a broken collector wrote:
+# NaN, undefined, a number out of range however long), on the first line. The token holds no
+# space, so the match is linear; the line itself is bounded by _MAX_HEADLINE.
+_CAPTURE = re.compile(r"<!--[ \t]*([^<>\s]*)[ \t]*-->[ \t]*")
 _RULE = re.compile(r"[ \t]*-{3,}[ \t]*")
 _MAX_HEADLINE = 16384  # a headline line longer than this is not one
 

@@ -108,6 +108,8 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, (list, tuple)):
         return ", ".join(text for text in (_text(v) for v in value if v is not None) if text)
+    if isinstance(value, dict):  # `title: {a: 1}` read as a mapping: its text, never Python's repr
+        return ", ".join(f"{_text(k)}: {_text(v)}".strip(": ") for k, v in value.items())
     return htmllib.unescape(str(value)).strip()
 
 

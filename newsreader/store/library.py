@@ -329,6 +329,19 @@ class Library:
         self._update_counts(tallies.refresh)
         return counting.outlet_counts(self.db, show)
 
+    def outlet_key(self, name: str) -> str:
+        """An ``--outlet`` value as an outlet key: a known outlet's key or name in either script,
+        or an outlet named from its front matter written in the other script (燕京書評 finds
+        the outlet keyed 燕京书评)."""
+        key = resolve_outlet(name)
+        if outlets.by_name(name) is None and not key.isascii():
+            from newsreader.script import to_simplified  # only for names the table does not know
+            keys = [outlet.key for outlet in self.outlet_counts()]
+            if key not in keys:
+                folded = to_simplified(key)
+                return next((other for other in keys if to_simplified(other) == folded), key)
+        return key
+
     def counts(self, scope: Scope | None = None) -> Counts:
         """Total, unread and starred articles of a scope (everything by default): the one
         source of every count the app and the CLI show."""
