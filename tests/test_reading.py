@@ -141,3 +141,22 @@ def test_link_numbers_are_the_m_lists():
     assert numbers == {"https://b.example/x": 3, "mailto:a@b.example": 4}
     assert [(n, url) for n, _k, url, _t in render.references(media, links)][2:] == sorted(
         (n, u) for u, n in numbers.items())
+
+
+def test_next_and_previous_walk_only_what_the_view_shows(long_archive: Path):
+    library = indexed(long_archive)
+    order = [o.key for o in library.outlet_counts()]
+    every = [a for key in order for a in library.scope_listings(Scope(key))]
+    assert library.neighbour(None, +1, order).id == every[0].id
+    assert library.neighbour(every[3], +1, order).id == every[4].id
+    assert library.neighbour(every[4], -1, order).id == every[3].id
+    assert library.neighbour(every[4], +1, order).id == every[5].id  # RFI's last (undated) → DW's first
+    for article in (every[1], every[20], every[30]):
+        library.set_starred(article.id, True)
+    starred = [every[1].id, every[20].id, every[30].id]
+    walk, current = [], None
+    while (current := library.neighbour(current, +1, order, Show.STARRED)) is not None:
+        walk.append(current.id)
+    assert walk == starred
+    assert library.neighbour(every[30], -1, order, Show.STARRED).id == every[20].id
+    assert library.neighbour(every[1], -1, order, Show.STARRED) is None

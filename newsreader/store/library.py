@@ -401,34 +401,33 @@ class Library:
         """A rowid above every article published before epoch second ``end``, ties included."""
         return end * TIES + indexer.max_nudge(self.db) + 1
 
-    def neighbour(self, listing: Listing | None, step: int, order: list[str] | None = None) -> Listing | None:
+    def neighbour(self, listing: Listing | None, step: int, order: list[str] | None = None,
+                  show: Show = Show.ALL) -> Listing | None:
         """The article after (step +1) or before (-1) ``listing`` in the outline's order:
-        outlets in ``order`` (by default, by their newest article), each newest first."""
+        outlets in ``order`` (by default, by their newest article), each newest first; only
+        the articles the view shows (all, unread, starred)."""
         if order is None:
             order = [o.key for o in self.outlet_counts()]
-        if listing is None:
-            if not order:
-                return None
-            rows = self.listings(outlet=order[0], limit=1)
-            return rows[0] if rows else None
-        if step > 0:
-            sql = (f"SELECT {LISTING_COLUMNS} FROM articles a WHERE a.outlet = ? AND a.rowid < ? "
-                   "ORDER BY a.rowid DESC LIMIT 1")
-        else:
-            sql = (f"SELECT {LISTING_COLUMNS} FROM articles a WHERE a.outlet = ? AND a.rowid > ? "
-                   "ORDER BY a.rowid ASC LIMIT 1")
-        row = self.db.execute(sql, (listing.outlet, listing.rowid)).fetchone()
-        if row:
-            return Listing.from_row(row)
-        if listing.outlet not in order:
-            return None
-        index = order.index(listing.outlet) + (1 if step > 0 else -1)
-        if not 0 <= index < len(order):
-            return None
-        direction = "DESC" if step > 0 else "ASC"
-        row = self.db.execute(f"SELECT {LISTING_COLUMNS} FROM articles a WHERE a.outlet = ? "
-                              f"ORDER BY a.rowid {direction} LIMIT 1", (order[index],)).fetchone()
-        return Listing.from_row(row) if row else None
+        condition = show.clause()
+
+        def first(outlet: str, beyond: int | None, forward: bool = step > 0) -> Listing | None:
+            sql = f"SELECT {LISTING_COLUMNS} FROM articles a WHERE a.outlet = ? AND {condition}"
+            args: list[object] = [outlet]
+            if beyond is not None:
+                sql += " AND a.rowid < ?" if forward else " AND a.rowid > ?"
+                args.append(beyond)
+            row = self.db.execute(sql + f" ORDER BY a.rowid {'DESC' if forward else 'ASC'} LIMIT 1",
+                                  args).fetchone()
+            return Listing.from_row(row) if row else None
+
+        if listing is None:  # nothing open: the top of the list, whichever way
+            return next((found for key in order if (found := first(key, None, True))), None)
+        found = first(listing.outlet, listing.rowid)
+        if found or listing.outlet not in order:
+            return found
+        here = order.index(listing.outlet)
+        rest = order[here + 1:] if step > 0 else list(reversed(order[:here]))
+        return next((found for key in rest if (found := first(key, None))), None)
 
     def search(self, query: str, *, outlet: str | None = None, limit: int = 50) -> list[Hit]:
         """Search titles, summaries and bodies in either script (an article's editions are one hit)."""

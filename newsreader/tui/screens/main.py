@@ -182,7 +182,7 @@ class MainScreen(ReadingActions):
                 self.open_id(article_id)
             return
         order = self.query_one(Outline).outlet_order or None
-        listing = self.library.neighbour(self.current.listing if self.current else None, step, order)
+        listing = self.library.neighbour(self.current.listing if self.current else None, step, order, self.show)
         if listing is None:
             self.notify("No more articles", timeout=1.5)
             return
