@@ -268,6 +268,9 @@ async def test_z_zooms_the_reader_to_full_width_and_back():
         await pilot.press("z")
         await pilot.pause()
         assert reader.size.width == narrow and app.focused is outline(app)
+        await pilot.press("z", "slash")  # search from the zoomed reader: the pane comes back
+        await pilot.pause()
+        assert not app.main.has_class("-zoomed") and app.focused is app.main.query_one("#search-input")
 
 
 def dw_article(app: NewsReaderApp):

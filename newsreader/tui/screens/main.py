@@ -262,7 +262,8 @@ class MainScreen(ReadingActions):
     # -- search --------------------------------------------------------------------------
 
     def action_search(self) -> None:
-        """Open the search field."""
+        """Open the search field (bringing the tree's pane back when the reader is zoomed)."""
+        self.set_class(False, "-zoomed")
         self.set_class(True, "-searching")
         search = self.query_one("#search-input", Input)
         search.focus()
