@@ -162,3 +162,13 @@ def train(db: sqlite3.Connection, paths: list[str]) -> bytes | None:
     data = trained.as_bytes()
     db.execute("INSERT OR REPLACE INTO dictionaries VALUES (?, ?)", (trained.dict_id(), data))
     return data
+
+
+def unpacked_size(head: bytes, packed: int) -> int:
+    """The size of a frame unpacked, from its first bytes (zstd writes it in the frame's
+    header); a frame that does not say counts as ten times its ``packed`` size."""
+    try:
+        size = zstandard.frame_content_size(head)
+    except zstandard.ZstdError:
+        return packed * 10
+    return size if size >= 0 else packed * 10

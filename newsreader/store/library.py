@@ -317,6 +317,14 @@ class Library:
             "SELECT path FROM article_files WHERE article_id = ? ORDER BY path", (article_id,))]
         return Detail.from_row(Listing.from_row(row), row[9:], bodies.unpack(self.db, row[15]), files)
 
+    def stored_size(self, article_id: str) -> int:
+        """How many bytes an article's body, text, media and links take unpacked (read from
+        the frame's header, nothing inflated), to tell a giant before reading it; 0 when
+        there is no such article."""
+        row = self.db.execute("SELECT substr(b.data, 1, 32), length(b.data) FROM articles a "
+                              "JOIN bodies b ON b.rowid = a.rowid WHERE a.id = ?", (article_id,)).fetchone()
+        return bodies.unpacked_size(row[0], row[1]) if row and row[0] is not None else 0
+
     def listing(self, article_id: str) -> Listing:
         """One article's listing."""
         row = self.db.execute(f"SELECT {LISTING_COLUMNS} FROM articles a WHERE a.id = ?", (article_id,)).fetchone()

@@ -11,7 +11,7 @@ from textual.message import Message
 
 from newsreader.store.indexer import IndexResult
 from newsreader.store.outline import Scope
-from newsreader.store.records import Listing
+from newsreader.store.records import Detail, Listing
 from newsreader.store.search import Hit
 
 
@@ -24,6 +24,18 @@ class ArticleChosen(Message):
         """The article to open."""
         self.reveal = reveal
         """Whether the tree should move to it (when it was chosen elsewhere)."""
+
+
+class ArticleLoaded(Message):
+    """A worker read a large article from the cache (``detail`` None: ``error`` says why not)."""
+
+    def __init__(self, detail: Detail | None, reveal: bool, restoring: bool,
+                 error: BaseException | None = None) -> None:
+        super().__init__()
+        self.detail = detail
+        self.reveal = reveal
+        self.restoring = restoring
+        self.error = error
 
 
 class SearchDone(Message):

@@ -29,6 +29,7 @@ from newsreader.stories import display
 from newsreader.tui import actions
 from newsreader.tui.messages import (
     ArticleChosen,
+    ArticleLoaded,
     IndexDone,
     IndexFailed,
     IndexProgress,
@@ -44,6 +45,7 @@ from newsreader.tui.widgets.reader import ArticleView
 from newsreader.tui.widgets.results import Results
 
 SCRIPT_NAMES = {View.ORIGINAL: "original 原文", View.SIMPLIFIED: "simplified 简体", View.TRADITIONAL: "traditional 繁體"}
+LOAD_IN_WORKER = 400_000  # bytes stored (compressed body and text, media, links): read in a worker
 SEARCH_LIMIT = 200  # results listed; the count says how many match in all
 
 
@@ -140,19 +142,51 @@ class MainScreen(ReadingActions):
 
     def open_id(self, article_id: str, reveal: bool = False, restoring: bool = False) -> None:
         """Open an article by id; a missing or unreadable one shows an error in the reader
-        (or, when ``restoring`` the last session's article, the usual empty reader)."""
-        reader = self.query_one(ArticleView)
+        (or, when ``restoring`` the last session's article, the usual empty reader). A very
+        large one (100,000 links …) is read from the cache in a worker."""
+        try:
+            if self.library.stored_size(article_id) > LOAD_IN_WORKER:
+                self.query_one(ArticleView).show_article(None, loading=True)
+                self._load(article_id, reveal, restoring)
+                return
+            detail = self.library.article(article_id)
+        except Exception as error:
+            self._not_opened(error, restoring)
+            return
+        self._opened(detail, reveal)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="article")
+    def _load(self, article_id: str, reveal: bool, restoring: bool) -> None:
         try:
             detail = self.library.article(article_id)
-        except NotFound:
+        except Exception as error:
+            self.post_message(ArticleLoaded(None, reveal, restoring, error))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(ArticleLoaded(detail, reveal, restoring))
+
+    def on_article_loaded(self, message: ArticleLoaded) -> None:
+        """A large article arrived from its worker."""
+        if message.detail is None:
+            self._not_opened(message.error, message.restoring)
+        else:
+            self._opened(message.detail, message.reveal)
+
+    def _not_opened(self, error: BaseException | None, restoring: bool) -> None:
+        reader = self.query_one(ArticleView)
+        if isinstance(error, NotFound):
             if restoring:  # the archive changed since: start afresh, no error
                 self._save(partial(self.library.state.put, "last_article", ""))
+                reader.show_article(None)
                 return
             reader.show_article(None, "That article is no longer in the cache.")
             return
-        except Exception as error:
-            reader.show_article(None, f"This article could not be shown: {error}")
-            return
+        reader.show_article(None, f"This article could not be shown: {error}")
+
+    def _opened(self, detail: Detail, reveal: bool) -> None:
+        """Show an article, mark it read, remember it, and move the tree to it if asked."""
+        reader = self.query_one(ArticleView)
+        article_id = detail.listing.id
         self.current = detail
         reader.highlight_query = self.query_one(Results).query_text if self.searching else ""
         reader.covered, reader.badge = self._story_lines(detail)

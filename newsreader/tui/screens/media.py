@@ -12,9 +12,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from newsreader import render, script
+from newsreader import labels, render, script
 from newsreader.model import View
 from newsreader.store.records import Detail
+
+LISTED = 200  # entries the list shows (the numbers past it still open with the CLI)
 
 
 class MediaScreen(ModalScreen[tuple[str, str] | None]):
@@ -39,18 +41,17 @@ class MediaScreen(ModalScreen[tuple[str, str] | None]):
             if not self.references:
                 yield Label(Text("This article has no media and no links.", style="dim"))
             options = []
-            for number, kind, url, caption in self.references:
+            for number, kind, url, caption in self.references[:LISTED]:
                 label = Text(f"{number:>2}  ", style="bold")
-                kind_text = kind
-                if kind in ("video", "audio"):
-                    duration = self.article.media[number - 1].duration
-                    if duration is not None:
-                        kind_text += f" {render.duration_text(duration)}"
-                label.append(f"{kind_text:<11}", style="italic")
-                label.append(script.convert(caption, self.view, self.variant) or "(no caption)")
-                label.append(f"\n    {url}", style="dim")
+                label.append(f"{labels.reference_kind(number, kind, self.article.media):<11}", style="italic")
+                label.append(script.convert(caption[:500], self.view, self.variant) or "(no caption)")
+                label.append(f"\n    {url[:500]}", style="dim")
                 options.append(Option(label, id=str(number)))
             yield OptionList(*options, id="media-list")
+            more = len(self.references) - LISTED
+            if more > 0:  # a list of 100,000 links would take the app seconds to build
+                yield Label(Text(f"… and {more:,} more: newsreader show {self.article.listing.id[:10]}",
+                                 style="dim"))
             yield Label(Text("enter or 1–9 opens · esc closes", style="dim"))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -1,23 +1,32 @@
-"""The reader pane: one article laid out for Chinese text, scrolled line by line."""
+"""The reader pane: one article laid out for Chinese text, scrolled line by line.
+
+A short article is laid out at once. A long one (see :func:`article_layout.is_quick`)
+shows its first screens at once and is laid out whole in a thread worker, which posts
+the lines back: nothing the article holds makes the UI thread wait.
+"""
 
 from __future__ import annotations
+
+import gc
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import work
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.worker import get_current_worker
 
-from newsreader import labels, render, script
 from newsreader.model import View
 from newsreader.store.records import Detail
-from newsreader.tui import actions, layout
+from newsreader.tui import actions, article_layout, layout
+from newsreader.tui.article_layout import Request
 
 MAX_MEASURE = 92  # cells: a comfortable line length for Chinese prose
-SHOWN_CHARS = 300_000  # the reader lays out at most this much of a body (a long book chapter)
+SHOWN_CHARS = article_layout.SHOWN_CHARS
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -39,6 +48,14 @@ class ArticleView(ScrollView, can_focus=True):
             super().__init__()
             self.number = number
 
+    class LaidOut(Message):
+        """A worker laid out a long article's lines."""
+
+        def __init__(self, request: Request, lines: list[Strip]) -> None:
+            super().__init__()
+            self.request = request
+            self.lines = lines
+
     def __init__(self, variant: str = "tw", **kwargs) -> None:
         super().__init__(**kwargs)
         self.variant = variant
@@ -48,35 +65,24 @@ class ArticleView(ScrollView, can_focus=True):
         """"also covered by: …" under the headline (empty when no other outlet has the story)."""
         self.badge = ""
         """简 or 繁 beside the byline when the article has another edition."""
+        self.loading = False
+        self.complete = True
+        """Whether every line of the article is laid out (False while a worker works)."""
         self._lines: list[Strip] = []
         self._laid_out_for: tuple | None = None
-        self._markdown_cache: dict[str, str] = {}
+        self._request: Request | None = None
+        self._wanted_y = 0.0
 
     # -- content -------------------------------------------------------------------------
 
-    def show_article(self, article: Detail | None, error: str = "") -> None:
-        """Show an article (or an error in its place) from the top."""
+    def show_article(self, article: Detail | None, error: str = "", loading: bool = False) -> None:
+        """Show an article (or an error, or that it is being read, in its place) from the top."""
         self.article = article
         self.error = error
+        self.loading = loading
         self._laid_out_for = None
         self.scroll_to(0, 0, animate=False)
         self._layout()
-
-    def _markdown(self, article: Detail) -> str:
-        cached = self._markdown_cache.get(article.listing.id)
-        if cached is None:
-            if len(article.text) > SHOWN_CHARS:  # a pathological giant: lay out only its start
-                cut = article.text.rfind("\n\n", 0, SHOWN_CHARS)
-                start = article.text[:cut if cut > 0 else SHOWN_CHARS]
-                cached = render.markdown("", article.media, start) + (
-                    f"\n_(The article goes on for {len(article.text) // 1000:,} thousand characters; "
-                    f"read it all with newsreader show {article.listing.id[:10]} | less)_\n")
-            else:
-                cached = render.markdown(article.body_html, article.media, article.text)
-            if len(self._markdown_cache) > 64:
-                self._markdown_cache.clear()
-            self._markdown_cache[article.listing.id] = cached
-        return cached
 
     def _styles(self) -> layout.Styles:
         variables = self.app.theme_variables if self.is_attached else {}
@@ -90,63 +96,66 @@ class ArticleView(ScrollView, can_focus=True):
             highlight=Style(reverse=True, bold=True),
         )
 
-    def _texts(self, width: int) -> list[Text]:
-        """Every line of the article at ``width`` cells."""
-        if self.article is None:
-            message = self.error or "Select an article on the left (enter), or press / to search."
-            return [Text(message, style="bold red" if self.error else "dim")]
-        article, view, styles = self.article, self.view, self._styles()
-
-        def conv(value: str) -> str:
-            return script.convert(value, view, self.variant)
-
-        lines: list[Text] = []
-        title = Text(conv(article.listing.title), style=Style(bold=True))
-        layout.highlight(title, self.highlight_query, styles.highlight)
-        lines.extend(layout.wrap_text(title, width))
-        if self.covered:
-            lines.extend(layout.wrap_text(Text(conv(self.covered), style="dim"), width))
-        meta = labels.byline(article.listing, article.author, view, self.variant)
-        if self.badge:
-            meta = f"[{self.badge}] e ⇄  {meta}"
-        lines.extend(layout.wrap_text(Text(meta, style="italic"), width))
-        if article.listing.url:
-            lines.append(Text(article.listing.url[: width * 3], style="dim underline"))
-        lines.append(Text("─" * min(width, 40), style="dim"))
-        if article.summary:
-            summary = Text(conv(article.summary), style="italic")
-            layout.highlight(summary, self.highlight_query, styles.highlight)
-            lines.extend(layout.wrap_text(summary, width))
-            lines.append(Text())
-        body = script.convert_markdown(self._markdown(article), view, self.variant,
-                                       render.code_lines(article.body_html, markdown=True))
-        numbers = render.link_numbers(article.media, article.links)
-        for kind, text in layout.blocks(body, styles, numbers):
-            layout.highlight(text, self.highlight_query, styles.highlight)
-            indent = {"item": "• ", "quote": "│ "}.get(kind, "")
-            lines.extend(layout.wrap_text(text, width, indent))
-            lines.append(Text())
-        if article.media or article.links:
-            lines.append(Text(f"{len(article.media)} media, {len(article.links)} links — press m", style="dim"))
-        return lines
+    def _width(self) -> int:
+        return max(min(self.scrollable_content_region.width - 1, MAX_MEASURE), 10)
 
     def _layout(self) -> None:
+        """Lay out what is shown: all of it at once, or the first screens and the rest in a worker."""
         if not self.is_attached or self.scrollable_content_region.width < 4:
             return  # not sized yet: on_resize lays out once it is
-        width = max(min(self.scrollable_content_region.width - 1, MAX_MEASURE), 10)
-        key = (id(self.article), self.error, self.view, self.highlight_query, width, self.app.theme if self.is_attached else "")
+        width = self._width()
+        key = (id(self.article), self.error, self.loading, self.covered, self.badge, self.view, self.highlight_query, width, self.app.theme)
         if key == self._laid_out_for:
             return
         self._laid_out_for = key
         console = self.app.console
-        strips = []
-        for text in self._texts(width):
-            text.end = ""
-            text.no_wrap = True
-            segments = list(text.render(console))
-            strips.append(Strip(segments, text.cell_len))
-        self._lines = strips
-        self.virtual_size = Size(width, len(strips))
+        self.complete = True
+        if self.article is None:
+            message = self.error or ("Reading a very large article…" if self.loading else
+                                     "Select an article on the left (enter), or press / to search.")
+            self._show(article_layout.strips([Text(message, style="bold red" if self.error else "dim")], console))
+            return
+        request = Request(self.article, self.view, self.variant, width, self.highlight_query, self._styles(),
+                          covered=self.covered, badge=self.badge)
+        self._request = request
+        if article_layout.is_quick(self.article):
+            self._show(article_layout.strips(article_layout.lay_out(request) or [], console))
+            return
+        self.complete = False
+        self._wanted_y = self.scroll_y  # where the reader was (a script toggle keeps it)
+        self._show(article_layout.strips(article_layout.preview(request), console))
+        self._lay_out_in_worker(request)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="layout", description="lay out an article")
+    def _lay_out_in_worker(self, request: Request) -> None:
+        worker = get_current_worker()
+        # Tens of thousands of new objects would set off full collections of the cyclic
+        # garbage collector, which stop every thread (the UI's too) for as long as they
+        # take. None run while the lines are made; then the objects there are are frozen
+        # out of later full collections (they are still freed when unreferenced).
+        gc.disable()
+        try:
+            texts = article_layout.lay_out(request, lambda: worker.is_cancelled)
+            lines = article_layout.strips(texts, self.app.console) if texts is not None else None
+        finally:
+            gc.enable()
+        if lines is None or worker.is_cancelled:
+            return
+        gc.freeze()
+        self.post_message(self.LaidOut(request, lines))
+
+    def on_article_view_laid_out(self, message: LaidOut) -> None:
+        """The whole of a long article arrived: show it where the reader is."""
+        if message.request is self._request:
+            self.complete = True
+            self._show(message.lines, keep_scroll=True)
+            self.scroll_to(y=self._wanted_y, animate=False)
+
+    def _show(self, lines: list[Strip], keep_scroll: bool = False) -> None:
+        self._lines = lines
+        self.virtual_size = Size(self._width(), len(lines))
+        if not keep_scroll:
+            self.scroll_to(y=min(self.scroll_y, max(len(lines) - 1, 0)), animate=False)
         self.refresh()
 
     def watch_view(self) -> None:
@@ -166,7 +175,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_page_down(self) -> None:
         """Page down; at the end of an article, say so (on to the next unread)."""
-        if self.article is not None and self.scroll_target_y >= self.max_scroll_y:
+        if self.article is not None and self.complete and self.scroll_target_y >= self.max_scroll_y:
             self.post_message(self.AtEnd())
             return
         self.scroll_page_down(animate=False)

@@ -1,0 +1,165 @@
+"""The reader: a hierarchy (bold headline, dim byline, one bullet per list item) and no
+freeze on giant or pathological articles (every UI-thread step well under a budget)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from newsreader.model import View
+from newsreader.store.library import Library
+from newsreader.tui import article_layout, layout
+from newsreader.tui.app import NewsReaderApp
+from newsreader.tui.widgets.reader import ArticleView
+
+SIZE = (100, 30)
+UI_BUDGET = 0.5  # s: one step on the UI thread (the issue's 100-200 ms, with room for a slow machine)
+FREEZE_BUDGET = 1.0  # s: the longest the UI thread may not answer (10x the issue's 100 ms: CPU is shared)
+START_BUDGET = 5.0  # s: from start to an app showing the restored article (it took 23 s)
+WORKER_BUDGET = 60.0  # s: the whole of a giant article laid out in the background
+
+
+def feed_item(folder: Path, name: str, title: str, html: str, n: int = 0) -> None:
+    """One archived feed item (the format of the bundled sample)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = 1_698_786_902_000 - n * 60_000
+    (folder / f"{name}.txt").write_text(f"<!--{stamp}-->\n[{title}](https://www.rfi.fr/cn/{name})\n------\n{html}\n",
+                                        encoding="utf-8")
+
+
+def open_app(folder: Path) -> tuple[NewsReaderApp, Library]:
+    library = Library()
+    library.index([str(folder)])
+    return NewsReaderApp(library, index_on_start=False), library
+
+
+def reader(app: NewsReaderApp) -> ArticleView:
+    return app.main.query_one(ArticleView)
+
+
+def lines(app: NewsReaderApp) -> list[str]:
+    return [strip.text.rstrip() for strip in reader(app)._lines]
+
+
+class Heartbeat:
+    """Ticks on the UI thread every 20 ms; the longest gap is how long the UI was frozen."""
+
+    def __init__(self, app: NewsReaderApp) -> None:
+        self.last = time.monotonic()
+        self.longest = 0.0
+        app.set_interval(0.02, self.tick)
+
+    def tick(self) -> None:
+        now = time.monotonic()
+        self.longest = max(self.longest, now - self.last)
+        self.last = now
+
+
+async def until_complete(pilot, view: ArticleView) -> None:
+    deadline = time.monotonic() + WORKER_BUDGET
+    while not view.complete:
+        assert time.monotonic() < deadline, "the worker did not finish in time"
+        await pilot.pause(0.05)
+    await pilot.pause()
+
+
+async def test_headline_bold_byline_dim_and_a_list_item_has_one_bullet(tmp_path: Path):
+    sentence = "这是一个很长的列表项，它的句子会在八十列的终端里换好几行，但是只应该有一个项目符号。" * 2
+    feed_item(tmp_path, "list", "有列表的文章", f"<p>开头。</p><ul><li>{sentence}</li><li>第二项</li></ul>")
+    app, library = open_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        app.main.open_id(library.listings()[0].id)
+        await pilot.pause()
+        strips = reader(app)._lines
+        assert all(segment.style and segment.style.bold for segment in strips[0] if segment.text.strip())
+        assert all(segment.style and segment.style.dim for segment in strips[1] if segment.text.strip())
+        text = lines(app)
+        first = next(n for n, line in enumerate(text) if line.startswith("• 这是"))
+        following = text[first + 1:first + 4]
+        assert len(following) == 3 and all(line.startswith("  ") and line[2] != " " for line in following)
+        assert sum(line.startswith("• ") for line in text) == 2  # two items, two bullets
+
+
+def test_wrapped_items_hang_and_keep_their_style():
+    from rich.text import Text
+
+    item = Text("一二三四五六七八九十" * 3, style="italic")
+    wrapped = layout.wrap_text(item, 22, "• ", hanging="  ")
+    assert [line.plain[:2] for line in wrapped] == ["• ", "  ", "  "]
+    assert all(line.spans and line.spans[-1].style for line in wrapped)
+
+
+GIANTS = {
+    "long-article": ("<p>" + "北京与华盛顿的关系在过去一年里起伏不定，双方的官员多次会面。" * 40 + "</p>\n") * 239,
+    "million-line": "<p>" + "中文" * 500_000 + "</p>",
+    "many-links": "<p>" + "".join(f'<a href="https://example.com/{n}">链接{n}</a> ' for n in range(100_000)) + "</p>",
+    "underscores": "<p>" + " _a" * 70_000 + "</p>",
+}
+
+
+@pytest.mark.parametrize("name", list(GIANTS))
+async def test_giant_articles_open_and_toggle_without_freezing(tmp_path: Path, name: str):
+    feed_item(tmp_path, name, f"巨大的文章 {name}", GIANTS[name])
+    app, library = open_app(tmp_path)
+    article = library.article(library.listings()[0].id)
+    assert not article_layout.is_quick(article)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        heartbeat = Heartbeat(app)
+        started = time.monotonic()
+        app.main.open_id(article.listing.id)
+        opened = time.monotonic() - started
+        assert opened < UI_BUDGET, f"opening took {opened:.2f} s on the UI thread"
+        view = reader(app)
+        deadline = time.monotonic() + WORKER_BUDGET
+        while app.main.current is None:  # a giant of 100,000 links is read in a worker
+            assert view.loading and time.monotonic() < deadline
+            await pilot.pause(0.05)
+        await pilot.pause()
+        assert lines(app)[0].startswith("巨大的文章")  # the first screen is there at once
+        await until_complete(pilot, view)
+        started = time.monotonic()
+        app.main.view = View.TRADITIONAL
+        toggled = time.monotonic() - started
+        assert toggled < UI_BUDGET, f"t took {toggled:.2f} s on the UI thread"
+        await pilot.pause()
+        assert lines(app)[0].startswith("巨大的文章")
+        await until_complete(pilot, view)
+        await pilot.press("G")
+        await pilot.pause()
+        await pilot.press("m")  # the media list too (100,000 links: the first 200 listed)
+        await pilot.pause()
+        await pilot.press("escape")
+        assert heartbeat.longest < FREEZE_BUDGET, f"the UI froze for {heartbeat.longest:.2f} s"
+        assert len(view._lines) > 50 and app.is_running
+
+
+async def test_an_article_restored_at_start_as_one_giant_paragraph(tmp_path: Path):
+    feed_item(tmp_path, "paragraph", "一段十万字", "<p>" + "这是一段没有换行的很长的文字。" * 6_700 + "</p>")
+    library = Library()
+    library.index([str(tmp_path)])
+    library.state.put("last_article", library.listings()[0].id)
+    app = NewsReaderApp(library, index_on_start=False)
+    started = time.monotonic()
+    async with app.run_test(size=SIZE) as pilot:
+        heartbeat = Heartbeat(app)
+        await pilot.pause()
+        assert lines(app)[0].startswith("一段十万字")
+        usable = time.monotonic() - started
+        assert usable < START_BUDGET, f"{usable:.1f} s before the app showed the article"
+        view = reader(app)
+        await until_complete(pilot, view)
+        assert heartbeat.longest < FREEZE_BUDGET, f"the UI froze for {heartbeat.longest:.2f} s"
+        assert sum(len(line) for line in lines(app)) > 100_000
+
+
+def test_pieces_cover_the_text_and_stay_small():
+    text = ("段落一。" * 3000 + "\n\n") * 3 + "中" * 50_000 + " \\_a" * 5000
+    cut = article_layout.pieces(text, 8000)
+    assert "".join(cut) == text
+    assert all(len(piece) <= 8000 for piece in cut)
+    assert not any(piece.endswith("\\") for piece in cut)
