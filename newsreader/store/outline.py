@@ -321,6 +321,10 @@ def periods(db: sqlite3.Connection, outlet: OutletCount | str, within: Scope | N
 def listings(db: sqlite3.Connection, scope: Scope, show: Show = Show.ALL, limit: int | None = None) -> list[Listing]:
     """The articles of a scope the view shows, newest first."""
     where, args = scope.where(max_nudge(db))
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'story_articles'").fetchone():
+        from newsreader.stories.queries import SHOWN
+
+        where += f" AND {SHOWN}"  # an article's editions are one entry (the others reachable by e)
     sql = f"SELECT {LISTING_COLUMNS} FROM articles a WHERE {where} AND {show.clause()} ORDER BY a.rowid DESC"
     if limit is not None:
         sql += " LIMIT ?"

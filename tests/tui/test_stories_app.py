@@ -171,3 +171,18 @@ async def test_the_tree_has_a_stories_node_of_each_days_stories(tmp_path: Path) 
         await pilot.pause()
         assert app.main.current.listing.id == leaves[1].data.id
         assert library.story_of(leaves[1].data.id) == typhoon.data.story.id
+
+
+async def test_the_tree_lists_an_outlets_editions_once(tmp_path: Path) -> None:
+    folder = tmp_path / "a"
+    title = "北海道东部海域发生6.8级地震 三人轻伤"
+    write_post(folder, "https://www.rfi.fr/cn/国际/20230901-地震", title, "2023-09-01T06:00:00Z",
+               paragraphs(EARTHQUAKE))
+    write_post(folder, "https://www.rfi.fr/tw/國際/20230901-地震", convert("s2tw", title), "2023-09-01T06:03:00Z",
+               paragraphs([convert("s2tw", p) for p in EARTHQUAKE]))
+    _, library = make(folder)
+    from newsreader.store.outline import Scope
+
+    assert library.count() == 2
+    rows = library.scope_listings(Scope("rfi"))
+    assert [r.url for r in rows] == ["https://www.rfi.fr/cn/国际/20230901-地震"]
