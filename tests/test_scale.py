@@ -183,3 +183,12 @@ def test_one_character_queries_use_the_characters_index_and_follow_deletes(xdg):
     library.db.execute("COMMIT")
     assert library.search("鑫") == []
     assert len(library.search("标", limit=100)) == 29
+
+
+def test_counts_work_with_a_state_from_before_the_read_counter(tmp_path):
+    old = tmp_path / "old-state.sqlite"
+    with sqlite3.connect(old) as made:  # the first stage's tables, as a read-only file keeps them
+        made.execute("CREATE TABLE read (article_id TEXT PRIMARY KEY, at REAL NOT NULL)")
+    db = sqlite3.connect(":memory:")
+    db.execute("ATTACH DATABASE ? AS state", (str(old),))
+    assert counts.state_generation(db) == -2

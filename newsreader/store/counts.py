@@ -60,7 +60,10 @@ def has_state(db: sqlite3.Connection) -> bool:
 
 def state_generation(db: sqlite3.Connection) -> int:
     """How many read changes the attached state has seen."""
-    row = db.execute("SELECT value FROM state.counters WHERE key = 'read_gen'").fetchone()
+    try:
+        row = db.execute("SELECT value FROM state.counters WHERE key = 'read_gen'").fetchone()
+    except sqlite3.OperationalError:  # a state file from before the counter that cannot be written to
+        return -2
     return int(row[0]) if row else 0
 
 
