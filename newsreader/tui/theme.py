@@ -18,4 +18,11 @@ NEWSREADER = Theme(
     error="#d75f5f",       # xterm 167
     success="#87af87",     # xterm 108
     dark=True,
+    variables={
+        # the tree's cursor: 6:1 focused, 7:1 blurred (WCAG asks 4.5:1), palette colours only
+        "block-cursor-foreground": "#eeeeee",          # xterm 255
+        "block-cursor-background": "#005f87",          # xterm 24
+        "block-cursor-blurred-foreground": "#d0d0d0",  # xterm 252
+        "block-cursor-blurred-background": "#3a3a3a",  # xterm 237
+    },
 )
