@@ -7,7 +7,9 @@ have indexed is never touched, and writes one SVG per screen into this folder.
 from __future__ import annotations
 
 import asyncio
+import html
 import os
+import re
 import sys
 import tempfile
 import time
@@ -30,7 +32,7 @@ async def shoot() -> list[Path]:
 
     def save(name: str) -> None:
         path = HERE / f"{name}.svg"
-        path.write_text(app.export_screenshot(title=f"newsreader — {name}"), encoding="utf-8")
+        path.write_text(cells_in_browsers(app.export_screenshot(title=f"newsreader — {name}")), encoding="utf-8")
         written.append(path)
 
     async with app.run_test(size=SIZE) as pilot:
@@ -67,6 +69,38 @@ async def shoot() -> list[Path]:
         save("search")
     library.close()
     return written
+
+
+_TEXT = re.compile(r'(<text class="[^"]*-r\d+") x="([\d.]+)" (y="[\d.]+") textLength="([\d.]+)"([^>]*>)([^<]*)</text>')
+
+
+def cells_in_browsers(svg: str) -> str:
+    """Textual's SVG with every run that holds a wide (CJK) character placed glyph by glyph.
+
+    The export sizes a run by its characters (``textLength``), not its terminal cells, so a
+    browser squeezed Chinese to half width and overlapped it. Each such run gets one x per
+    character, at its cell, and no ``textLength``: the glyphs sit where the terminal puts them.
+    """
+    from newsreader import cjk
+
+    narrow = [float(m.group(4)) / len(html.unescape(m.group(6))) for m in _TEXT.finditer(svg)
+              if m.group(6) and cjk.cell_len(html.unescape(m.group(6))) == len(html.unescape(m.group(6)))]
+    if not narrow:
+        return svg
+    cell = min(narrow)
+
+    def place(match: re.Match) -> str:
+        start, x, y, _length, rest, content = match.groups()
+        text = html.unescape(content)
+        if cjk.cell_len(text) == len(text):
+            return match.group(0)
+        positions, at = [], float(x)
+        for char in text:
+            positions.append(f"{at:.1f}")
+            at += cell * cjk.char_width(char)
+        return f'{start} x="{" ".join(positions)}" {y}{rest}{content}</text>'
+
+    return _TEXT.sub(place, svg)
 
 
 def main() -> None:
