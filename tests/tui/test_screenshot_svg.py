@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import importlib.util
+import itertools
 import re
 from pathlib import Path
 
@@ -37,7 +38,7 @@ async def test_every_wide_character_sits_at_its_cell():
     for xs, length, text in wide_runs:
         positions = [float(x) for x in xs.split()]
         assert not length and len(positions) == len(text)  # one x per glyph, no squeezing length
-        for (a, b), char in zip(zip(positions, positions[1:]), text, strict=False):
+        for (a, b), char in zip(itertools.pairwise(positions), text, strict=False):
             assert abs((b - a) - cell * cjk.char_width(char)) < 0.11
     narrow = [(xs, text) for xs, length, text in runs if cjk.cell_len(html.unescape(text)) == len(html.unescape(text))]
     assert narrow and all(" " not in xs for xs, _text in narrow)  # runs without CJK are left as Textual wrote them
