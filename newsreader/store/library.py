@@ -419,7 +419,7 @@ class Library:
         condition = show.clause()
 
         def first(outlet: str, beyond: int | None, forward: bool = step > 0) -> Listing | None:
-            sql = f"SELECT {LISTING_COLUMNS} FROM articles a WHERE a.outlet = ? AND {condition}"
+            sql = f"SELECT {LISTING_COLUMNS} FROM {show.source()} WHERE a.outlet = ? AND {condition}"
             args: list[object] = [outlet]
             if beyond is not None:
                 sql += " AND a.rowid < ?" if forward else " AND a.rowid > ?"

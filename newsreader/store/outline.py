@@ -47,6 +47,11 @@ class Show(str, Enum):
         """The SQL condition (on ``articles a``) an article must meet to be shown."""
         return {Show.ALL: "1", Show.UNREAD: f"NOT {_READ}", Show.STARRED: _STARRED}[self]
 
+    def source(self) -> str:
+        """The FROM clause for the view's articles (``a``): the starred view walks the
+        starred list first (a few articles), never every article of an outlet."""
+        return "state.starred s CROSS JOIN articles a ON a.id = s.article_id" if self is Show.STARRED else "articles a"
+
     def admits(self, listing: Listing) -> bool:
         """Whether an article is one this view shows (by its flags as last read)."""
         return self is Show.ALL or (self is Show.UNREAD and not listing.read) or (
@@ -325,7 +330,7 @@ def listings(db: sqlite3.Connection, scope: Scope, show: Show = Show.ALL, limit:
         from newsreader.stories.queries import SHOWN
 
         where += f" AND {SHOWN}"  # an article's editions are one entry (the others reachable by e)
-    sql = f"SELECT {LISTING_COLUMNS} FROM articles a WHERE {where} AND {show.clause()} ORDER BY a.rowid DESC"
+    sql = f"SELECT {LISTING_COLUMNS} FROM {show.source()} WHERE {where} AND {show.clause()} ORDER BY a.rowid DESC"
     if limit is not None:
         sql += " LIMIT ?"
         args.append(limit)
@@ -356,7 +361,7 @@ def next_unread(db: sqlite3.Connection, after: Listing | None, order: list[str],
     condition = f"NOT {_READ} AND {show.clause()}"
 
     def first_in(outlet: str, below: int | None = None, above: int | None = None) -> Listing | None:
-        sql = f"SELECT {LISTING_COLUMNS} FROM articles a WHERE a.outlet = ? AND {condition}"
+        sql = f"SELECT {LISTING_COLUMNS} FROM {show.source()} WHERE a.outlet = ? AND {condition}"
         args: list = [outlet]
         if below is not None:
             sql += " AND a.rowid < ?"
