@@ -398,3 +398,13 @@ async def test_two_app_windows_on_one_state_file_never_undo_each_others_star():
             await second.press("s")  # the second window now shows it starred: s unstars
             await settle(second)
             assert not first_library.listing(article_id).starred
+
+
+async def test_u_before_the_tree_is_in_still_finds_the_first_unread():
+    app, _ = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        expected = app.library.next_unread(None).id
+        outline(app).outlet_order = []  # as at start, before the outlets' worker answers
+        app.main.action_next_unread()
+        await settle(pilot)
+        assert app.main.current is not None and app.main.current.listing.id == expected

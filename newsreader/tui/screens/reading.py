@@ -66,10 +66,11 @@ class ReadingActions(Screen[None]):
             ids = [hit.listing.id for hit in self.query_one(Results).hits]
             self._next_unread_result(ids, after.id if after else None, self.show)
         else:
-            self._find_next_unread(after, list(self.query_one(Outline).outlet_order), self.show)
+            # before the tree's outlets are in, the library finds the order itself
+            self._find_next_unread(after, list(self.query_one(Outline).outlet_order) or None, self.show)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="unread")
-    def _find_next_unread(self, after: Listing | None, order: list[str], show: Show) -> None:
+    def _find_next_unread(self, after: Listing | None, order: list[str] | None, show: Show) -> None:
         self.post_message(UnreadFound(self.library.next_unread(after, order, show)))
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="unread")
