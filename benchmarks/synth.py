@@ -25,9 +25,10 @@ _PARAGRAPH = re.compile(r"<p[^>]*>(.*?)</p>", re.S)
 _TAGS = re.compile(r"<[^>]+>")
 
 
-def _paragraphs() -> list[str]:
-    """Paragraph HTML fragments with Chinese text, from the corpus or the seeds."""
-    files = sorted(CORPUS.glob("*.md")) if CORPUS.is_dir() else []
+def _paragraphs(corpus: bool = True) -> list[str]:
+    """Paragraph HTML fragments with Chinese text, from the corpus (when it is beside the
+    project and ``corpus`` is true) and the seeds."""
+    files = sorted(CORPUS.glob("*.md")) if corpus and CORPUS.is_dir() else []
     files += sorted(SEEDS.glob("*"))
     found: list[str] = []
     for path in files:
@@ -90,10 +91,11 @@ def _jekyll(n: int, title: str, when: datetime, body: list[str]) -> str:
             f"<!--{int(when.timestamp() * 1000)}-->\n[{title}]({url})\n------\n\n{html}")
 
 
-def build(out: Path, count: int, seed: int = 7, body_chars: int = 4_500) -> list[Path]:
-    """Write ``count`` articles under ``out``; returns their paths."""
+def build(out: Path, count: int, seed: int = 7, body_chars: int = 4_500, corpus: bool = True) -> list[Path]:
+    """Write ``count`` articles under ``out``; returns their paths. Tests pass ``corpus=False``
+    so that what they build is the same whether or not the corpus is beside the project."""
     rng = random.Random(seed)
-    paragraphs = _paragraphs()
+    paragraphs = _paragraphs(corpus)
     titles = _titles(paragraphs)
     start = datetime(2015, 1, 1, tzinfo=UTC)
     writers = (("dw", _dw), ("feed", _feed), ("jekyll", _jekyll))

@@ -46,7 +46,7 @@ def test_a_damaged_frame_is_reported_as_a_damaged_cache():
 
 
 def test_a_big_first_index_trains_the_archive_dictionary_and_every_article_reads_back(tmp_path: Path):
-    synth.build(tmp_path / "archive", bodies.TRAIN_AT_LEAST + 20, seed=3, body_chars=600)
+    synth.build(tmp_path / "archive", bodies.TRAIN_AT_LEAST + 20, seed=3, body_chars=600, corpus=False)
     library = Library()
     library.index([str(tmp_path / "archive")])
     (dict_id,) = library.db.execute("SELECT id FROM dictionaries").fetchone()

@@ -21,7 +21,7 @@ import synth
 @pytest.fixture
 def big_archive(tmp_path: Path) -> Path:
     target = tmp_path / "big"
-    synth.build(target, 900, body_chars=3000)
+    synth.build(target, 900, body_chars=3000, corpus=False)
     return target
 
 

@@ -46,7 +46,7 @@ def test_killed_20_times_while_starring_in_parallel(tmp_path: Path):
     seeds = tmp_path / "seeds"
     shutil.copytree(ROOT / "seeds", seeds)
     big = tmp_path / "big"
-    synth.build(big, 500, body_chars=2500)
+    synth.build(big, 500, body_chars=2500, corpus=False)
     assert run_cli("index", str(seeds)).returncode == 0
     ids = [item["id"] for item in json.loads(run_cli("list", "--json").stdout)]
     state_file = Path(os.environ["XDG_DATA_HOME"]) / "newsreader" / "state.sqlite"
@@ -116,7 +116,7 @@ def test_a_worker_killed_mid_index_is_replaced_and_every_file_read(tmp_path: Pat
     """The OOM killer (or a user) kills a parsing worker: the pool starts again with the
     batches not yet handed on, and the run completes (it ended in BrokenProcessPool)."""
     big = tmp_path / "big"
-    synth.build(big, 600, body_chars=2500)
+    synth.build(big, 600, body_chars=2500, corpus=False)
     index = popen("index", str(big))
     deadline = time.monotonic() + 60
     victim = None

@@ -35,7 +35,7 @@ def library(tmp_path_factory) -> Library:
     root = tmp_path_factory.mktemp("search-archive")
     shutil.copytree(SEEDS, root / "seeds")
     shutil.copytree(FIXTURES, root / "fixtures")
-    synth.build(root / "synthetic", 120, seed=11, body_chars=1500)
+    synth.build(root / "synthetic", 120, seed=11, body_chars=1500, corpus=False)
     import os
     home = tmp_path_factory.mktemp("search-home")
     for key in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
