@@ -104,6 +104,13 @@ ACTIONS: tuple[Action, ...] = (
     Action("reader.page_up", "b,pageup", "page_up", "Page up", "reader", "page up", show=False),
     Action("reader.top", "g,home", "top", "Top", "reader", "top of the article", show=False),
     Action("reader.bottom", "G,end", "bottom", "Bottom", "reader", "end of the article", show=False),
+    # the screens over the main one
+    Action("media.close", "escape,q,m", "dismiss(None)", "Close", "media", "close the media list"),
+    *(Action(f"media.open{n}", str(n), f"pick({n})", f"Open {n}", "media",
+             f"open entry {n} of the media list", show=False) for n in range(1, 10)),
+    Action("story.close", "escape,q,c", "dismiss(None)", "Close", "story", "close the story"),
+    Action("coverage.close", "escape,q,C", "dismiss(None)", "Close", "coverage", "close the coverage"),
+    Action("help.close", "escape,q,question_mark", "dismiss", "Close", "help", "close this help"),
 )
 
 ACTION_IDS = frozenset(action.id for action in ACTIONS)

@@ -35,16 +35,20 @@ def help_text(app: NewsReaderApp) -> str:
 def test_every_action_has_a_unique_id_and_a_method():
     ids = [action.id for action in actions.ACTIONS]
     assert len(ids) == len(set(ids))
+    from newsreader.tui.screens.coverage import CoverageScreen
     from newsreader.tui.screens.main import MainScreen
+    from newsreader.tui.screens.media import MediaScreen
+    from newsreader.tui.screens.story import StoryScreen
 
-    owners = {"main": MainScreen, "app": NewsReaderApp, "tree": Outline, "reader": ArticleView}
+    owners = {"main": MainScreen, "app": NewsReaderApp, "tree": Outline, "reader": ArticleView,
+              "media": MediaScreen, "story": StoryScreen, "coverage": CoverageScreen, "help": HelpScreen}
     for action in actions.ACTIONS:
         name = action.action.split("(")[0]  # link_digit(3): an action with its argument
         assert hasattr(owners[action.scope], f"action_{name}"), action
 
 
 async def test_a_user_keymap_rebinds_and_help_shows_it():
-    app = make({"app.next": "J", "reader.top": "0,home", "app.nonsense": "x"})
+    app = make({"app.next": "J", "reader.top": "0,home", "media.close": "x,escape", "app.nonsense": "x"})
     async with app.run_test(size=SIZE) as pilot:
         await open_first(pilot)
         first = app.main.current.listing.id
@@ -58,6 +62,14 @@ async def test_a_user_keymap_rebinds_and_help_shows_it():
         text = help_text(app)
         next_row = next(line for line in text.splitlines() if "app.next" in line)
         assert next_row.split()[0] == "J"
+        close_row = next(line for line in text.splitlines() if "media.close" in line)
+        assert close_row.split()[:2] == ["x", "esc"]
+        await pilot.press("m")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "MediaScreen"
+        await pilot.press("x")  # the rebound key closes the media list
+        await pilot.pause()
+        assert app.screen is app.main
         top_row = next(line for line in text.splitlines() if "reader.top" in line)
         assert top_row.split()[:2] == ["0", "home"]
         for action in actions.ACTIONS:

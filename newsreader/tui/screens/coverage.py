@@ -10,7 +10,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, ListItem, ListView, OptionList, Sparkline
@@ -20,6 +20,7 @@ from newsreader import labels, outlets, script
 from newsreader.model import View
 from newsreader.store.library import Library
 from newsreader.stories.coverage import span
+from newsreader.tui import actions
 
 HITS_LIMIT = 200
 
@@ -52,7 +53,7 @@ class OutletRow(ListItem):
 class CoverageScreen(ModalScreen[str | None]):
     """The coverage of one query; dismisses with the id of a hit to open, or None."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,C", "dismiss(None)", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = actions.bindings("coverage")
 
     DEFAULT_CSS = """
     CoverageScreen { align: center middle; }

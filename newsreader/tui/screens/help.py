@@ -8,7 +8,7 @@ from typing import ClassVar
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
@@ -19,7 +19,8 @@ from newsreader.tui.widgets.outline import Outline
 from newsreader.tui.widgets.reader import ArticleView
 
 SCOPE_TITLES = {"app": "Everywhere", "main": "Reading and searching", "tree": "In the tree",
-                "reader": "In the reader"}
+                "reader": "In the reader", "media": "In the media list", "story": "In a story",
+                "coverage": "In a search's coverage", "help": "In this help"}
 
 
 def live_keys(app, nodes: dict[str, DOMNode]) -> dict[str, list[Binding]]:
@@ -27,8 +28,9 @@ def live_keys(app, nodes: dict[str, DOMNode]) -> dict[str, list[Binding]]:
     keymap applied, as Textual applies it when a key is pressed."""
     keymap = getattr(app, "_keymap", {})
     found: dict[str, list[Binding]] = {}
-    for node in nodes.values():
-        bindings_map = node._bindings.copy()
+    for scope in dict.fromkeys(action.scope for action in actions.ACTIONS):
+        node = nodes.get(scope)  # a screen not open now: its class's bindings
+        bindings_map = node._bindings.copy() if node is not None else BindingsMap(actions.bindings(scope))
         if keymap:
             bindings_map.apply_keymap(keymap)
         for _key, binding in bindings_map:
@@ -57,11 +59,11 @@ def binding_table(app, nodes: dict[str, DOMNode]) -> Table:
 class HelpScreen(ModalScreen[None]):
     """The bindings of the app, in a table."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark", "dismiss", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = actions.bindings("help")
 
     def compose(self) -> ComposeResult:
         main = getattr(self.app, "main", None)
-        nodes: dict[str, DOMNode] = {"app": self.app}
+        nodes: dict[str, DOMNode] = {"app": self.app, "help": self}
         if main is not None and main.is_mounted:
             nodes.update(main=main, tree=main.query_one(Outline), reader=main.query_one(ArticleView))
         with VerticalScroll(id="help-box"):

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from newsreader import labels, render, script
 from newsreader.model import View
 from newsreader.store.records import Detail
+from newsreader.tui import actions
 
 LISTED = 200  # entries the list shows (the numbers past it still open with the CLI)
 
@@ -22,10 +23,7 @@ LISTED = 200  # entries the list shows (the numbers past it still open with the 
 class MediaScreen(ModalScreen[tuple[str, str] | None]):
     """Pick a medium or link; dismisses with (kind, url) to open, or None."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,m", "dismiss(None)", "Close"),
-        *(Binding(str(n), f"pick({n})", f"Open {n}", show=False) for n in range(1, 10)),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = actions.bindings("media")
 
     def __init__(self, article: Detail, view: View, variant: str) -> None:
         super().__init__()

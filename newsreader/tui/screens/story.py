@@ -10,7 +10,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
@@ -19,12 +19,13 @@ from textual.widgets.option_list import Option
 from newsreader import cjk, labels, script
 from newsreader.model import View
 from newsreader.store.library import Library
+from newsreader.tui import actions
 
 
 class StoryScreen(ModalScreen[str | None]):
     """One story's articles and related stories; dismisses with the id of an article to open."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,c", "dismiss(None)", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = actions.bindings("story")
 
     DEFAULT_CSS = """
     StoryScreen { align: center middle; }
