@@ -34,7 +34,20 @@ Report = Callable[[str, str], None]
 
 BATCH = 32  # files per worker task
 IN_PROCESS_BELOW = 48  # fewer changed files than this are parsed without starting workers
-COMMIT_EVERY = 4.0  # seconds: a kill loses at most this much work
+
+
+def _seconds(name: str, default: float) -> float:
+    """A positive number of seconds from the environment (tests shorten intervals), else ``default``."""
+    try:
+        value = float(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return value if 0 < value < 3600 else default
+
+
+# Seconds between commits: a kill loses at most this much work. NEWSREADER_COMMIT_EVERY lets
+# a test see a run that is part committed without waiting seconds for it.
+COMMIT_EVERY = _seconds("NEWSREADER_COMMIT_EVERY", 4.0)
 PROGRESS_EVERY = 0.2  # seconds between progress reports
 
 
