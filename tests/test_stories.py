@@ -11,7 +11,7 @@ import pytest
 from conftest import SEEDS, run_cli, write_post
 
 from newsreader.store.library import Library
-from newsreader.stories import cluster, editions, tables
+from newsreader.stories import cluster, editions, features, tables
 
 TYPHOON = [
     "台风“海鸥”今天凌晨在广东湛江沿海登陆，登陆时中心附近最大风力十四级，当地已转移安置群众三万余人。",
@@ -131,6 +131,32 @@ def test_no_story_spans_more_than_its_cap_or_holds_too_many(tmp_path: Path, monk
     for story in library.stories(min_outlets=1):
         assert story.last - story.first <= cluster.SPAN
         assert story.articles <= 12
+
+
+def test_english_function_words_are_no_features() -> None:
+    # every English lead has them: two English articles on unrelated events must not look alike
+    assert features.tokens("the fall of the wall and the end of an era") == ["fall", "wall", "end", "era"]
+    travel = features.tokens("what is being done to tackle the shortage of nurses in the north")
+    stocks = features.tokens("what to make of the earnings of the banks in the last quarter")
+    assert not set(travel) & set(stocks)
+
+
+def _typhoon_doc(rowid: int, outlet: str, title: str, lines: list[str]) -> features.Doc:
+    return features.make_doc(rowid, f"id{rowid}", outlet, 1693530000 + rowid * 600, title, "".join(lines))
+
+
+def test_one_outlets_articles_alone_need_more_likeness(monkeypatch: pytest.MonkeyPatch) -> None:
+    # an outlet's own articles share its house style and phrasing: two of them alone join only at
+    # ONE_OUTLET; the same two articles by two outlets join at the ordinary bar
+    def grouped(outlet_b: str) -> list[int]:
+        docs = [_typhoon_doc(1, "rfi", "台风海鸥登陆湛江 三万人转移", TYPHOON[:3]),
+                _typhoon_doc(2, outlet_b, "台风海鸥登陆 粤西将有特大暴雨", [TYPHOON[1], TYPHOON[0], TYPHOON[3]])]
+        return sorted(len(g) for g in cluster.group_all(docs))
+
+    assert grouped("rfi") == [2] and grouped("cna") == [2]  # alike enough either way
+    monkeypatch.setattr(cluster, "ONE_OUTLET", 1.01)
+    assert grouped("rfi") == [1, 1]
+    assert grouped("cna") == [2]
 
 
 # -- editions ---------------------------------------------------------------------------------------

@@ -1,11 +1,14 @@
-"""Grouping articles into stories: centroid-constrained agglomeration, day by day.
+"""Grouping articles into stories: constrained (average-linkage) agglomeration, day by day.
 
 Articles arrive in publication order, a UTC day at a time. Each is compared (through an
 inverted index of features) only with articles published within ``WINDOW`` seconds before
 it. Pairs at least ``PAIR`` similar are taken most similar first; a pair joins its two
-groups only when the groups' centroids are at least ``CENTROID`` similar, so one shared
-phrase cannot chain unrelated events (single-link chaining is what turns daily tallies
-into 70-day "stories"). A story never spans more than ``SPAN`` seconds or holds more than
+groups only when the groups' members are on average at least ``CENTROID`` similar
+(``LINKAGE`` "average"; "centroid" compares the groups' centroids), so one shared phrase
+cannot chain unrelated events (single-link chaining is what turns daily tallies into
+70-day "stories"). Groups that are each one and the same outlet's articles alone need
+``ONE_OUTLET``: an outlet's own articles share its house style, columns and recurring
+phrasing, so their likeness says less about the event than two outlets' does. A story never spans more than ``SPAN`` seconds or holds more than
 ``MAX_ARTICLES``; two articles of one outlet's template series (same column marker or same
 title skeleton, e.g. ``简报``, ``新闻联播 文字版``, ``人民币中间价``) on different days are
 never in one story.
@@ -27,8 +30,9 @@ WINDOW = 2 * DAY  # articles are compared with those published up to this long b
 SPAN = 3 * DAY  # a story's cap from its first to its last article
 MAX_ARTICLES = 150
 PAIR = 0.20  # a pair this similar is a candidate link
-CENTROID = 0.28  # two groups join only if their centroids are this similar
-LINKAGE = "centroid"
+CENTROID = 0.13  # two groups join only if their members are on average this similar
+ONE_OUTLET = 0.40  # ... or this similar when both are one and the same outlet's articles alone
+LINKAGE = "average"
 LOOKUP = 24  # a doc's heaviest features looked up for candidates
 COMMON = 0.08  # features in more than this share of the window are not looked up (too common)
 
@@ -220,7 +224,8 @@ class Grouper:
             return
         if group_a.clashes(group_b):
             return
-        if group_a.similarity(group_b) < CENTROID:
+        need = ONE_OUTLET if _sole_outlet(group_a) == _sole_outlet(group_b) is not None else CENTROID
+        if group_a.similarity(group_b) < need:
             return
         self._join(group_a, group_b)
 
@@ -256,6 +261,12 @@ class Grouper:
                 self.group_of.pop(doc.rowid, None)
                 self.keys.pop(doc.rowid, None)
         return list(done.values())
+
+
+def _sole_outlet(group: Group) -> str | None:
+    """The outlet of every member, when there is one (None when several outlets wrote them)."""
+    outlet = group.members[0].outlet
+    return outlet if all(d.outlet == outlet for d in group.members) else None
 
 
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:

@@ -22,7 +22,7 @@ from operator import add
 from newsreader.script import to_simplified
 from newsreader.store.tokens import normalise
 
-LEAD_CHARS = 200
+LEAD_CHARS = 300
 PROFILE_CHARS = 1000  # the text a related-stories profile is read from
 PROFILE_COMMON = 0.2  # share of the window's docs above which a feature is too common to profile
 TITLE_WEIGHT = 3.0  # a title bigram counts as much as three lead bigrams
@@ -51,6 +51,12 @@ _TIMESTAMP = re.compile(
 # Title tails that name the outlet: " – 法国国际广播电台 - RFI", " - 要闻解说", "| DW"
 _TITLE_TAIL = re.compile(r"\s+[-–—|]\s+[^-–—|]{1,16}(?:\s+[-–—|]\s+[^-–—|]{1,16})?$")
 
+
+# English function words: every English lead has them, so they say nothing of the event
+# (without this, any two English articles of a day look alike).
+STOPWORDS = frozenset(
+    ["a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have", "he", "her", "his", "how", "i", "if", "in", "into", "is", "it", "its", "it's", "may", "more", "most", "much", "new", "no", "not", "now", "of", "on", "one", "or", "our", "out", "over", "said", "says", "she", "so", "some", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "up", "was", "we", "were", "what", "when", "which", "who", "why", "will", "with", "would", "you", "your", "after", "about", "also", "all", "just", "many", "only", "other", "such"]
+)
 
 _UNUSUAL = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")  # fullwidth letters and digits
 
@@ -88,7 +94,7 @@ def tokens(text: str) -> list[str]:
                 out.append(run)
             else:
                 out += map(add, run, run[1:])
-        else:
+        elif word not in STOPWORDS:
             out.append(word)
     return out
 

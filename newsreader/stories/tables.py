@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 
-STORIES_VERSION = "stories-1"
+STORIES_VERSION = "stories-2"
 EDITIONS_VERSION = "editions-1"
 
 SCHEMA = """
