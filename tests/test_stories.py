@@ -159,6 +159,20 @@ def test_one_outlets_articles_alone_need_more_likeness(monkeypatch: pytest.Monke
     assert grouped("cna") == [2]
 
 
+def test_one_setting_with_different_headlines_is_not_one_story() -> None:
+    # two events from one press conference: leads alike in their setting, headlines naming
+    # different things; a third outlet's report of the first event joins it
+    setting = "中国外交部发言人今天在例行记者会上回答记者提问时表示，"
+    docs = [
+        _typhoon_doc(1, "zaobao", "外交部谈台风救灾 感谢各国支援", [setting + TYPHOON[0], TYPHOON[3]]),
+        _typhoon_doc(2, "cna", "北京就北海道強震致慰問", [setting + EARTHQUAKE[0], EARTHQUAKE[2]]),
+        _typhoon_doc(3, "rfi", "台风救灾 中国外交部感谢支援", [setting + TYPHOON[0], TYPHOON[3]]),
+    ]
+    groups = sorted(sorted(d.rowid for d in g) for g in cluster.group_all(docs))
+    assert groups == [[1, 3], [2]]
+    assert features.cosine(docs[0].vector, docs[1].vector) >= cluster.PAIR  # the leads alone would join
+
+
 # -- editions ---------------------------------------------------------------------------------------
 
 

@@ -2,16 +2,17 @@
 
 Articles arrive in publication order, a UTC day at a time. Each is compared (through an
 inverted index of features) only with articles published within ``WINDOW`` seconds before
-it. Pairs at least ``PAIR`` similar are taken most similar first; a pair joins its two
-groups only when the groups' members are on average at least ``CENTROID`` similar
-(``LINKAGE`` "average"; "centroid" compares the groups' centroids), so one shared phrase
-cannot chain unrelated events (single-link chaining is what turns daily tallies into
-70-day "stories"). Groups that are each one and the same outlet's articles alone need
-``ONE_OUTLET``: an outlet's own articles share its house style, columns and recurring
-phrasing, so their likeness says less about the event than two outlets' does. A story never spans more than ``SPAN`` seconds or holds more than
+it. Pairs at least ``PAIR`` similar whose headlines share a feature not common in the window
+are taken most similar first; a pair joins its two groups only when the groups' members are
+on average at least ``CENTROID`` similar (``LINKAGE`` "average"; "centroid" compares the
+groups' centroids), so one shared phrase cannot chain unrelated events (single-link chaining
+is what turns daily tallies into 70-day "stories"). Groups that are each one and the same
+outlet's articles alone need ``ONE_OUTLET``: an outlet's own articles share its house style,
+columns and recurring phrasing, so their likeness says less about the event than two
+outlets' does. A story never spans more than ``SPAN`` seconds or holds more than
 ``MAX_ARTICLES``; two articles of one outlet's template series (same column marker or same
-title skeleton, e.g. ``简报``, ``新闻联播 文字版``, ``人民币中间价``) on different days are
-never in one story.
+title skeleton, e.g. ``简报``, ``新闻联播 文字版``, ``人民币中间价``) on different days are never in one
+story.
 
 The :class:`Grouper` keeps only the last few days in memory, so a year of articles costs
 what a few days do, and a new day is grouped against the stories already found.
@@ -204,7 +205,7 @@ class Grouper:
                 if partial >= PAIR * 0.4:  # exact cosine only for plausible pairs
                     other = found[rowid]
                     exact = _dot(doc.vector, other.vector)
-                    if exact >= PAIR:
+                    if exact >= PAIR and _headlines_meet(doc, other, common):
                         pairs.append((exact, other, doc))
             for token in doc.vector:
                 postings.setdefault(token, []).append(doc)
@@ -261,6 +262,14 @@ class Grouper:
                 self.group_of.pop(doc.rowid, None)
                 self.keys.pop(doc.rowid, None)
         return list(done.values())
+
+
+def _headlines_meet(a: Doc, b: Doc, common: set[str]) -> bool:
+    """Whether the two titles share a feature that is not common in the window: outlets reporting
+    one event name it in their headlines, while leads alike only in their setting (one press
+    conference, one hearing, one day's tallies) carry different headlines. (Only features both
+    vectors keep count: an outlet's boilerplate is no shared headline.)"""
+    return any(t in b.vector and t in a.vector and t not in common and t in b.title_tokens for t in a.title_tokens)
 
 
 def _sole_outlet(group: Group) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 
-STORIES_VERSION = "stories-2"
+STORIES_VERSION = "stories-3"
 EDITIONS_VERSION = "editions-1"
 
 SCHEMA = """
