@@ -164,3 +164,28 @@ def _children(pid: int) -> list[int]:
             if int(data[data.rfind(b")") + 2:].split()[1]) == pid:
                 found.append(int(entry))
     return found
+
+
+def test_no_helper_process_of_index_holds_the_callers_stderr(tmp_path: Path):
+    """The fork server, the resource tracker and the workers write nothing on the user's
+    stderr: a worker still starting when index was interrupted printed multiprocessing's
+    traceback there (the fork server had inherited descriptor 2)."""
+    big = tmp_path / "big"
+    synth.build(big, 400, body_chars=2500, corpus=False)
+    index = popen("index", str(big))
+    caller_stderr = os.readlink(f"/proc/{index.pid}/fd/2")
+    seen: dict[int, str] = {}
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and index.poll() is None:
+        pending = _children(index.pid)
+        while pending:
+            pid = pending.pop()
+            with contextlib.suppress(OSError):
+                seen[pid] = os.readlink(f"/proc/{pid}/fd/2")
+                pending.extend(_children(pid))
+        if len(seen) >= 3:  # the tracker, the fork server and a worker
+            break
+        time.sleep(0.02)
+    index.communicate(timeout=120)
+    assert len(seen) >= 3, seen
+    assert caller_stderr not in seen.values(), seen

@@ -84,38 +84,38 @@ def start_worker(writer: int) -> None:
     threading.Thread(target=watch, daemon=True, name="watch-writer").start()
 
 
-def _has_descriptor(stream: object) -> bool:
-    try:
-        return stream is not None and stream.fileno() >= 0  # type: ignore[attr-defined]
-    except (AttributeError, OSError, ValueError):
-        return False
-
-
 def start_helpers(context: BaseContext) -> None:
     """Start multiprocessing's helper processes (the resource tracker and, for the fork
-    server method, the fork server) with a stderr that is a real file descriptor.
+    server method, the fork server) with their stderr on /dev/null.
 
-    The resource tracker hands ``sys.stderr.fileno()`` to its child. A host that swapped
-    ``sys.stderr`` for an object without one — Textual does, its ``fileno()`` is -1 — made
-    every pool fail with ``bad value(s) in fds_to_keep``. The helpers start once per
-    process; later pools reuse them.
+    Two reasons. The resource tracker hands ``sys.stderr.fileno()`` to its child: a host that
+    swapped ``sys.stderr`` for an object without a descriptor — Textual does, its ``fileno()``
+    is -1 — made every pool fail with ``bad value(s) in fds_to_keep``. And the fork server
+    and the processes it forks inherit descriptor 2: a worker still starting when ``index``
+    was interrupted printed multiprocessing's traceback on the user's terminal. Workers report
+    through their results; nothing of theirs belongs on the user's stderr. The helpers start
+    once per process; later pools reuse them.
     """
     from multiprocessing import resource_tracker
 
-    if _has_descriptor(sys.stderr):
-        return
     with _HELPERS_LOCK:
-        saved = sys.stderr
-        real = sys.__stderr__ if _has_descriptor(sys.__stderr__) else None
-        stand_in = real or open(os.devnull, "w")  # noqa: SIM115 - closed below
+        saved_stream = sys.stderr
         try:
-            sys.stderr = stand_in
+            saved_fd: int | None = os.dup(2)
+        except OSError:
+            saved_fd = None  # stderr closed: the helpers get /dev/null, and so does fd 2
+        devnull = open(os.devnull, "w")  # noqa: SIM115 - closed below
+        try:
+            os.dup2(devnull.fileno(), 2)
+            sys.stderr = devnull
             resource_tracker.ensure_running()
             if context.get_start_method() == "forkserver":
                 from multiprocessing import forkserver
 
                 forkserver.ensure_running()
         finally:
-            sys.stderr = saved
-            if stand_in is not real:
-                stand_in.close()
+            sys.stderr = saved_stream
+            if saved_fd is not None:
+                os.dup2(saved_fd, 2)
+                os.close(saved_fd)
+            devnull.close()
