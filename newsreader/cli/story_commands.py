@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from newsreader import cjk, script
+from newsreader import cjk, labels, script
 from newsreader.cli import output
 from newsreader.cli.commands import Exit, _date, _resolve, _view, ensure_indexed
 from newsreader.cli.output import shown
@@ -92,7 +92,7 @@ def cmd_story(args: argparse.Namespace, library: Library, settings: Settings) ->
         return Exit.OK
     tint = output.colour(sys.stdout)
     print(output.paint(shown(conv(story.title)), "1", tint))
-    print(f"{len(members)} articles · {len(story.outlets)} outlets · story {story.id[:10]}")
+    print(f"{labels.count(len(members), 'article')} · {labels.count(len(story.outlets), 'outlet')} · story {story.id[:10]}")
     print()
     for member in members:
         listing = member.listing
@@ -140,7 +140,7 @@ def chart(data: dict, width: int) -> str:
     room = max(8, width - key_width - 10)
     names = names[-room:]
     peak = max((n for buckets in data["outlets"].values() for n in buckets.values()), default=1)
-    lines = [f"{'':<{key_width}}  {names[0]} … {names[-1]}  ({data['total']} articles, by {data['by']})"]
+    lines = [f"{'':<{key_width}}  {names[0]} … {names[-1]}  ({labels.count(data['total'], 'article')}, by {data['by']})"]
     for outlet, buckets in data["outlets"].items():
         bar = "".join(SPARKS[0 if not buckets.get(b) else max(1, round(buckets[b] / peak * 8))] for b in names)
         lines.append(f"{outlet:<{key_width}}  {bar}  {sum(buckets.values()):>5}")

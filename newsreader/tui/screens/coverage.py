@@ -93,7 +93,8 @@ class CoverageScreen(ModalScreen[str | None]):
         self.buckets = span([b for buckets in data["outlets"].values() for b in buckets], by)
         first, last = (self.buckets[0], self.buckets[-1]) if self.buckets else ("", "")
         title = Text(f"Coverage of {self.query_text!r}: ", style="bold")
-        title.append(f"{data['total']} articles, {len(data['outlets'])} outlets, by {by}  {first} … {last}",
+        title.append(f"{labels.count(data['total'], 'article')}, {labels.count(len(data['outlets']), 'outlet')}, "
+                     f"by {by}  {first} … {last}",
                      style="dim")
         self.query_one("#coverage-title", Label).update(title)
         rows = self.query_one("#coverage-rows", ListView)

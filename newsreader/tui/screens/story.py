@@ -69,7 +69,7 @@ class StoryScreen(ModalScreen[str | None]):
         self.query_one("#story-title", Label).update(Text(self.conv(story.title), style="bold"))
         outlet_names = " · ".join(labels_outlet(m.listing.outlet, self.view) for m in _unique(members))
         self.query_one("#story-summary", Label).update(
-            Text(f"{len(members)} articles · {outlet_names}", style="dim"))
+            Text(f"{labels.count(len(members), 'article')} · {outlet_names}", style="dim"))
         width = max((cjk.cell_len(m.listing.outlet_name(self.view)) for m in members), default=8)
         articles = self.query_one("#story-articles", OptionList)
         articles.clear_options()
