@@ -335,3 +335,30 @@ def test_a_configured_program_opens_its_kind_without_a_shell(tmp_path):
     assert args[0] == "--fs" and args[1].startswith("https://example.com/v.mp4?a=1;b=%24%28touch%24%7BIFS%7D")
     assert args[1].endswith("&c=%60id%60") and not set("$`(){} ") & set(args[1])
     assert not (tmp_path / "x").exists()
+
+
+async def test_search_results_break_titles_and_snippets_by_the_readers_rules(tmp_path):
+    """No line of a result starts with closing punctuation, and each fits the list, so the
+    terminal never folds it again (issue 9 item 12)."""
+    from newsreader import cjk
+
+    sentences = "".join("疫苗" + "甲乙丙丁戊己庚辛壬癸"[: k % 10] * (k // 10 + 1) + "。" for k in range(1, 60))
+    title = "".join("疫苗" + "测" * k + "，" for k in range(1, 12))
+    (tmp_path / "item.txt").write_text(
+        f"<!--1698786902000-->\n[{title}](https://example.com/vaccine)\n------\n<p>{sentences}</p>\n",
+        encoding="utf-8")
+    library = Library()
+    library.index([str(tmp_path)])
+    app = NewsReaderApp(library, index_on_start=False)
+    async with app.run_test(size=(80, 30)) as pilot:
+        await pilot.press("slash", *"疫苗", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        results = app.query_one("#results", OptionList)
+        width = results.scrollable_content_region.width
+        prompt = results.get_option_at_index(0).prompt
+        lines = str(prompt).split("\n")[1:]  # the title's and the snippet's lines
+        assert len(lines) > 2
+        for line in lines:
+            assert cjk.cell_len(line) <= width, line
+            assert not line or line[0] not in "，。、；：？！）」』》", line
