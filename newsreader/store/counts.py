@@ -21,6 +21,8 @@ import os
 import sqlite3
 import time
 
+from newsreader.store.transactions import rollback
+
 SCHEMA = """
 CREATE TABLE day_counts (
     outlet TEXT NOT NULL,
@@ -146,8 +148,7 @@ def refresh(db: sqlite3.Connection) -> bool:
             recount_read(db)
         db.execute("COMMIT")
     except BaseException:
-        if db.in_transaction:  # a full disk ends it already; ROLLBACK then hides the error
-            db.execute("ROLLBACK")
+        rollback(db)
         raise
     return True
 
@@ -178,8 +179,7 @@ def note_read_many(db: sqlite3.Connection, article_ids: list[str], read: bool, b
             _set_meta(db, "read_gen", str(after))
         db.execute("COMMIT")
     except BaseException:
-        if db.in_transaction:  # a full disk ends it already; ROLLBACK then hides the error
-            db.execute("ROLLBACK")
+        rollback(db)
         raise
     return applied
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from newsreader.store import bodies, counts, tokens
+from newsreader.store.transactions import rollback
 
 SCHEMA_VERSION = 10
 
@@ -110,14 +111,6 @@ def usable(connection: sqlite3.Connection) -> str:
         return "built with another search tokenizer"
     connection.execute("SELECT count(*) FROM (SELECT 1 FROM articles LIMIT 1)").fetchone()
     return ""
-
-
-def rollback(connection: sqlite3.Connection) -> None:
-    """Roll back the open transaction, if SQLite has not already: on a full disk or an I/O
-    error it ends the transaction itself, and a ROLLBACK then would hide the real error
-    behind "cannot rollback - no transaction is active"."""
-    if connection.in_transaction:
-        connection.execute("ROLLBACK")
 
 
 def describe(error: BaseException, path: Path) -> str:

@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from newsreader.store.transactions import rollback
 from newsreader.stories import coverage, editions, related, tables
 from newsreader.stories.cluster import DAY, SPAN, WINDOW, Group, Grouper
 from newsreader.stories.features import Doc, cosine
@@ -146,7 +147,7 @@ def recompute(db: sqlite3.Connection) -> Outcome:
         tables.mark_current(db)
         db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        rollback(db)  # a full disk has ended the transaction already
         raise
     outcome.seconds = time.perf_counter() - started
     return outcome
@@ -196,7 +197,7 @@ def update(db: sqlite3.Connection) -> Outcome | None:
         coverage.build_map(db)
         db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        rollback(db)  # a full disk has ended the transaction already
         raise
     outcome.seconds = time.perf_counter() - started
     return outcome
