@@ -20,6 +20,7 @@ from newsreader.safetext import printable_line
 from newsreader.store import bodies, indexer, schema
 from newsreader.store import counts as tallies
 from newsreader.store import outline as counting
+from newsreader.store.errors import NotFound
 from newsreader.store.indexer import IndexLock, IndexResult
 from newsreader.store.outline import (
     Counts,
@@ -33,13 +34,10 @@ from newsreader.store.prepare import TIES
 from newsreader.store.records import LISTING_COLUMNS, Detail, Listing
 from newsreader.store.search import Hit, count_matches, search
 from newsreader.store.state import State, StateError
+from newsreader.store.story_views import StoryViews
 from newsreader.stories import compute as story_compute
 from newsreader.stories import queries as story_queries
 from newsreader.stories import tables as story_tables
-
-
-class NotFound(LookupError):
-    """No article (or nothing at all) matched."""
 
 
 class Ambiguous(LookupError):
@@ -55,7 +53,7 @@ class CacheError(Exception):
     the message says so in one line. What it held before stays usable."""
 
 
-class Library:
+class Library(StoryViews):
     """The cache and the user's state together.
 
     ``cache_mode`` is "file" normally; "read-only" when the cache cannot be written (what it
@@ -251,11 +249,6 @@ class Library:
         except Exception as error:  # a bug in grouping must not stop reading
             self.warn(f"stories were not updated: {error}")
 
-    @property
-    def stories_ready(self) -> bool:
-        """Whether the cache has the story tables (a read-only cache from before them has not)."""
-        return self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'story_articles'").fetchone() is not None
-
     # -- reading -------------------------------------------------------------------------
 
     def listings(
@@ -442,69 +435,6 @@ class Library:
         hits = search(self.db, query, outlet=outlet, limit=limit + 20)
         hidden = self.hidden_editions([h.listing.rowid for h in hits])
         return [h for h in hits if h.listing.rowid not in hidden][:limit]
-
-    # -- stories, editions, coverage (newsreader/stories) -----------------------------------
-
-    def hidden_editions(self, rowids: list[int]) -> set[int]:
-        """Which of these articles are editions shown under another entry."""
-        if not rowids or not self.stories_ready:
-            return set()
-        marks = ",".join("?" * len(rowids))
-        return {r for (r,) in self.db.execute(
-            f"SELECT rowid FROM story_articles WHERE rowid IN ({marks}) AND edition_of IS NOT NULL", rowids)}
-
-    def annotations(self, ids: list[str]) -> dict[str, dict]:
-        """``story`` and ``editions`` of each article, for JSON output."""
-        if not self.stories_ready:
-            return {i: {"story": None, "editions": []} for i in ids}
-        return story_queries.article_notes(self.db, ids)
-
-    def stories(self, *, outlet: str | None = None, since: date | None = None, until: date | None = None,
-                min_outlets: int = 2, limit: int | None = None) -> list[story_queries.Story]:
-        """Stories newest first that overlap the local days ``since``..``until``."""
-        if not self.stories_ready:
-            return []
-        start = local_day_bounds(since)[0] if since else None
-        end = local_day_bounds(until)[1] if until else None
-        return story_queries.stories(self.db, start=start, end=end, outlet=outlet, min_outlets=min_outlets,
-                                     limit=limit)
-
-    def story(self, article_id: str) -> tuple[story_queries.Story, list[story_queries.Member],
-                                              list[story_queries.Story]]:
-        """The story of an article (any member's id): the story, its members oldest first, related."""
-        found = story_queries.story(self.db, article_id) if self.stories_ready else None
-        if found is None:
-            raise NotFound(f"no article with id {article_id!r}")
-        return found
-
-    def story_of(self, article_id: str) -> str | None:
-        """The id of the story an article is in, or None."""
-        return story_queries.story_of(self.db, article_id) if self.stories_ready else None
-
-    def story_days(self, min_outlets: int = 2) -> list[tuple[date, int]]:
-        """Local days on which multi-outlet stories began, newest first, with how many."""
-        if not self.stories_ready:
-            return []
-        rows = self.db.execute(
-            "SELECT date(first, 'unixepoch', 'localtime') AS day, count(*) FROM stories WHERE outlet_count >= ? "
-            "GROUP BY day ORDER BY day DESC", (min_outlets,)).fetchall()
-        return [(date.fromisoformat(d), n) for d, n in rows if d]
-
-    def day_stories(self, day: date, min_outlets: int = 2) -> list[story_queries.Story]:
-        """The multi-outlet stories that began on a local day."""
-        start, end = local_day_bounds(day)
-        return story_queries.day_stories(self.db, start, end, min_outlets) if self.stories_ready else []
-
-    def coverage(self, query: str, *, by: str = "day", outlet: str | None = None,
-                 since: date | None = None, until: date | None = None) -> dict:
-        """Articles matching ``query`` per outlet per local day, ISO week or month."""
-        from newsreader.stories import coverage
-
-        if not self.stories_ready:  # a read-only cache from before the story tables: count by SQL
-            return coverage.count_by_sql(self.db, query, by=by, outlet=outlet)
-        start = local_day_bounds(since)[0] if since else None
-        end = local_day_bounds(until)[1] if until else None
-        return coverage.count(self.db, query, by=by, outlet=outlet, start=start, end=end)
 
     def search_count(self, query: str, *, outlet: str | None = None) -> int:
         """How many articles match a search in all (``search`` lists at most its limit)."""
