@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from newsreader import paths
 from newsreader.sources import ParseError, read_regular
-from newsreader.store import indexer
+from newsreader.store import walk
 from newsreader.store.library import Library
 
 SEED_TEXTS = {p.name: p.read_text(encoding="utf-8") for p in sorted(SEEDS.iterdir())}
@@ -25,7 +25,7 @@ GBK_FOLDER = "新闻".encode("gbk")  # b'\xd0\xc2\xce\xc5': not UTF-8, as old zi
 GBK_FILE = "标题.txt".encode("gbk")
 
 
-def messages() -> tuple[list[tuple[str, str]], indexer.Report]:
+def messages() -> tuple[list[tuple[str, str]], walk.Report]:
     said: list[tuple[str, str]] = []
     return said, lambda path, why: said.append((path, why))
 
@@ -152,7 +152,7 @@ def test_unreadable_and_over_deep_folders_are_skipped_and_named(tmp_path: Path, 
     locked = root / "locked"
     locked.mkdir()
     (locked / "x.txt").write_text("not read", encoding="utf-8")
-    monkeypatch.setattr(indexer, "MAX_DEPTH", 3)
+    monkeypatch.setattr(walk, "MAX_DEPTH", 3)
     real_scandir = os.scandir
 
     def scandir(path):  # root reads every folder, so the refusal is injected (as a user's EACCES)
@@ -160,7 +160,7 @@ def test_unreadable_and_over_deep_folders_are_skipped_and_named(tmp_path: Path, 
             raise PermissionError(13, "Permission denied", path)
         return real_scandir(path)
 
-    monkeypatch.setattr(indexer.os, "scandir", scandir)
+    monkeypatch.setattr(walk.os, "scandir", scandir)
     said, report = messages()
     result = Library().index([str(root)], report=report)
     assert result is not None and result.articles_added == 1

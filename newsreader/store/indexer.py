@@ -12,25 +12,26 @@ import fcntl
 import multiprocessing
 import os
 import sqlite3
-import stat
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from collections.abc import Set as AbstractSet
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
 from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import IO
 
 from newsreader import paths
-from newsreader.store import bodies, counts, schema, tokens
-from newsreader.store.prepare import MAX_SEARCHED_CHARS, FileResult, Row, prepare_many, search_text
+from newsreader.store import bodies, schema
+from newsreader.store.prepare import FileResult, prepare_many
+from newsreader.store.walk import MAX_DEPTH, Report, sources_changed, under, walk
 from newsreader.store.workers import start_helpers, start_worker
+from newsreader.store.writer import IndexResult, Writer, max_nudge
+
+__all__ = ["MAX_DEPTH", "FileResult", "IndexLock", "IndexResult", "Progress", "Report", "Writer", "index",
+           "max_nudge", "sources_changed", "under", "walk"]
 
 Progress = Callable[[int, int], None]
-Report = Callable[[str, str], None]
 
 BATCH = 32  # files per worker task
 IN_PROCESS_BELOW = 48  # fewer changed files than this are parsed without starting workers
@@ -49,20 +50,6 @@ def _seconds(name: str, default: float) -> float:
 # a test see a run that is part committed without waiting seconds for it.
 COMMIT_EVERY = _seconds("NEWSREADER_COMMIT_EVERY", 4.0)
 PROGRESS_EVERY = 0.2  # seconds between progress reports
-
-
-@dataclass
-class IndexResult:
-    """What a run did."""
-
-    seen: int = 0
-    parsed: int = 0
-    articles_added: int = 0
-    articles_updated: int = 0
-    articles_removed: int = 0
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    skipped_unchanged: int = 0
-    skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
 class IndexLock:
@@ -90,253 +77,6 @@ class IndexLock:
             fcntl.flock(self.handle, fcntl.LOCK_UN)
             self.handle.close()
             self.handle = None
-
-
-MAX_DEPTH = 64  # folders below a source; deeper ones are skipped with a word
-
-
-def _not_regular(mode: int) -> str:
-    """What a non-regular file is, in words."""
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
-
-
-def _why(error: OSError) -> str:
-    return error.strerror or type(error).__name__
-
-
-def walk(roots: list[str], dirs: dict[str, int], skip: Report | None = None) -> Iterator[tuple[str, int, int]]:
-    """Every regular file under ``roots`` as (path, size, mtime_ns); each real folder once.
-
-    Paths in and out are newsreader's path text (see :mod:`newsreader.paths`). Only regular
-    files are yielded: named pipes, devices and sockets are skipped, as are unreadable
-    folders and folders more than :data:`MAX_DEPTH` deep — each named through ``skip``
-    with the reason. Links are followed, but a folder already walked (by device and inode)
-    is not walked again, so a link back to a parent cannot loop. Hidden files and folders
-    are skipped silently. Each walked folder's mtime goes into ``dirs``.
-    """
-    def skipped(path: str, why: str) -> None:
-        if skip:
-            skip(path, f"skipped: {why}")
-
-    visited: set[tuple[int, int]] = set()
-    for root in roots:
-        try:
-            root_stat = os.stat(paths.external(root))
-        except FileNotFoundError:
-            continue  # a source that is gone: its files leave the cache
-        except OSError as error:
-            skipped(root, f"cannot read it ({_why(error)})")
-            continue
-        if stat.S_ISREG(root_stat.st_mode):
-            yield root, root_stat.st_size, root_stat.st_mtime_ns
-            continue
-        if not stat.S_ISDIR(root_stat.st_mode):
-            skipped(root, f"{_not_regular(root_stat.st_mode)}, only regular files are read")
-            continue
-        stack = [(root, 0)]
-        while stack:
-            folder, depth = stack.pop()
-            try:
-                folder_stat = os.stat(paths.external(folder))
-                identity = (folder_stat.st_dev, folder_stat.st_ino)
-                if identity in visited:
-                    continue
-                visited.add(identity)
-                entries = sorted(os.scandir(paths.external(folder)), key=lambda e: e.name)
-            except OSError as error:
-                skipped(folder, f"cannot read the folder ({_why(error)})")
-                continue
-            dirs[folder] = folder_stat.st_mtime_ns
-            subfolders = []
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                path = paths.internal(entry.path)
-                try:
-                    if entry.is_dir():
-                        if depth + 1 > MAX_DEPTH:
-                            skipped(path, f"a folder more than {MAX_DEPTH} folders deep")
-                        else:
-                            subfolders.append((path, depth + 1))
-                    elif entry.is_file():
-                        entry_stat = entry.stat()
-                        yield path, entry_stat.st_size, entry_stat.st_mtime_ns
-                    elif entry.is_symlink() and not os.path.exists(entry.path):
-                        skipped(path, "a link to nothing")
-                    else:
-                        skipped(path, f"{_not_regular(entry.stat().st_mode)}, only regular files are read")
-                except OSError as error:
-                    skipped(path, f"cannot read it ({_why(error)})")
-            stack.extend(reversed(subfolders))
-
-
-def under(path: str, roots: list[str]) -> bool:
-    """Whether ``path`` is one of ``roots`` or inside one."""
-    return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
-
-
-def sources_changed(db: sqlite3.Connection, roots: list[str]) -> bool:
-    """A quick look (folder mtimes, no file stats) for whether the sources need indexing."""
-    known = dict(db.execute("SELECT path, mtime_ns FROM dirs"))
-    if not db.execute("SELECT 1 FROM files LIMIT 1").fetchone():
-        return True
-    for root in roots:
-        if os.path.isdir(paths.external(root)):
-            if root not in known:
-                return True
-        else:
-            row = db.execute("SELECT size, mtime_ns FROM files WHERE path = ?", (root,)).fetchone()
-            try:
-                root_stat = os.stat(paths.external(root))
-            except OSError:
-                return row is not None
-            if not stat.S_ISREG(root_stat.st_mode):
-                continue  # a pipe or device given as a source is never read: nothing to index
-            if row is None or row != (root_stat.st_size, root_stat.st_mtime_ns):
-                return True
-    for path, mtime in known.items():
-        if not under(path, roots):
-            return True
-        try:
-            if os.stat(paths.external(path)).st_mtime_ns != mtime:
-                return True
-        except OSError:
-            return True
-    if known:
-        return False
-    # Only single files are indexed (no folder to compare): one no longer a source means change.
-    return any(not under(p, roots) for (p,) in db.execute("SELECT path FROM files"))
-
-
-def max_nudge(db: sqlite3.Connection) -> int:
-    """How far above its publication second (x TIES) any dated article's rowid was pushed by
-    ties: range queries by date widen their upper rowid bound by this much."""
-    row = db.execute("SELECT value FROM meta WHERE key = 'max_nudge'").fetchone()
-    return int(row[0]) if row else 0
-
-
-class Writer:
-    """Applies parsed files to the cache inside the caller's transaction."""
-
-    def __init__(self, db: sqlite3.Connection, result: IndexResult) -> None:
-        self.db = db
-        self.result = result
-        self._last_tie: dict[int, int] = {}
-        self.counter = counts.Counter(db)
-        self._max_nudge = max_nudge(db)
-
-    def _fts_delete(self, rowid: int, title: str, summary: str, frame: bytes) -> None:
-        text = bodies.text_of(self.db, frame)
-        title_tokens, title_chars = tokens.index_forms(title)
-        body_tokens, body_chars = tokens.index_forms(search_text(summary, text)[:MAX_SEARCHED_CHARS])
-        self.db.execute("INSERT INTO search (search, rowid, title, body) VALUES ('delete', ?, ?, ?)",
-                        (rowid, title_tokens, body_tokens))
-        self.db.execute("INSERT INTO titles (titles, rowid, title) VALUES ('delete', ?, ?)", (rowid, title_tokens))
-        self.db.execute("INSERT INTO chars (chars, rowid, c) VALUES ('delete', ?, ?)",
-                        (rowid, tokens.char_tokens(title_chars, body_chars)))
-
-    def delete_article(self, article_id: str) -> None:
-        """Remove an article and its search entry."""
-        row = self.db.execute("SELECT a.rowid, a.title, a.summary, b.data, a.outlet, a.published FROM articles a "
-                              "JOIN bodies b ON b.rowid = a.rowid WHERE a.id = ?", (article_id,)).fetchone()
-        if row:
-            self._fts_delete(*row[:4])
-            self.db.execute("DELETE FROM articles WHERE rowid = ?", (row[0],))
-            self.db.execute("DELETE FROM bodies WHERE rowid = ?", (row[0],))
-            self.counter.removed(row[4], row[5], article_id)
-
-    def _free_rowid(self, row: Row) -> int:
-        """The article's preferred rowid, or on a tie the next free one: upward for a dated
-        article (so date order holds), downward for an undated one.
-
-        Ties are found with one query each, not probed one by one, and the last rowid given
-        for each preferred key is remembered, so thousands of files of one second stay linear.
-        """
-        preferred = row.sort_key()
-        if not self.db.execute("SELECT 1 FROM articles WHERE rowid = ?", (preferred,)).fetchone():
-            return preferred
-        start = self._last_tie.get(preferred, preferred)
-        if row.published is not None:
-            found = self.db.execute(
-                "SELECT a.rowid + 1 FROM articles a WHERE a.rowid >= ? AND NOT EXISTS "
-                "(SELECT 1 FROM articles b WHERE b.rowid = a.rowid + 1) ORDER BY a.rowid LIMIT 1",
-                (start,)).fetchone()
-        else:
-            found = self.db.execute(
-                "SELECT a.rowid - 1 FROM articles a WHERE a.rowid <= ? AND NOT EXISTS "
-                "(SELECT 1 FROM articles b WHERE b.rowid = a.rowid - 1) ORDER BY a.rowid DESC LIMIT 1",
-                (start,)).fetchone()
-        rowid = found[0] if found else start
-        self._last_tie[preferred] = rowid
-        if row.published is not None and rowid - preferred > self._max_nudge:
-            self._max_nudge = rowid - preferred
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('max_nudge', ?)", (str(self._max_nudge),))
-        return rowid
-
-    def _insert(self, row: Row) -> None:
-        rowid = self._free_rowid(row)
-        self.db.execute(
-            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (rowid, row.id, row.url, row.outlet, row.title, row.summary, row.author, row.category,
-             row.keywords, row.published, row.script, row.source, row.format, row.quality, row.date_only),
-        )
-        self.db.execute("INSERT INTO bodies VALUES (?, ?)", (rowid, row.data))
-        self.counter.added(row.outlet, row.published, row.id)
-        self.db.execute("INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)",
-                        (rowid, row.title_tokens, row.body_tokens))
-        self.db.execute("INSERT INTO chars (rowid, c) VALUES (?, ?)", (rowid, row.chars))
-        self.db.execute("INSERT INTO titles (rowid, title) VALUES (?, ?)", (rowid, row.title_tokens))
-
-    def put(self, row: Row, path: str) -> None:
-        """Store an article read from ``path``: new, a fuller copy, or one more file of it."""
-        self.db.execute("INSERT OR IGNORE INTO article_files VALUES (?, ?)", (row.id, path))
-        existing = self.db.execute("SELECT quality, source FROM articles WHERE id = ?", (row.id,)).fetchone()
-        if existing is None:
-            self._insert(row)
-            self.result.articles_added += 1
-        elif existing[1] == path or (row.quality, path) > (existing[0], existing[1]):
-            self.delete_article(row.id)
-            self._insert(row)
-            self.result.articles_updated += 1
-
-    def forget_file(self, path: str, keep: AbstractSet[str] = frozenset()) -> list[str]:
-        """Drop a file's links to articles (except ``keep``); delete articles left with no file.
-
-        Returns the other files of articles whose shown copy came from ``path``: they must be
-        parsed again so the article is shown from a copy that still exists.
-        """
-        reparse: list[str] = []
-        ids = [r[0] for r in self.db.execute("SELECT article_id FROM article_files WHERE path = ?", (path,))]
-        for article_id in ids:
-            if article_id in keep:
-                continue
-            self.db.execute("DELETE FROM article_files WHERE article_id = ? AND path = ?", (article_id, path))
-            others = [r[0] for r in self.db.execute(
-                "SELECT path FROM article_files WHERE article_id = ?", (article_id,))]
-            if not others:
-                self.delete_article(article_id)
-                self.result.articles_removed += 1
-            else:
-                source = self.db.execute("SELECT source FROM articles WHERE id = ?", (article_id,)).fetchone()
-                if source and source[0] == path:
-                    reparse.extend(others)
-        return reparse
-
-    def apply(self, result: FileResult) -> list[str]:
-        """Store one parsed file; returns files to parse again (see :meth:`forget_file`)."""
-        new_ids = {row.id for row in result.rows}
-        reparse = self.forget_file(result.path, keep=new_ids)
-        for row in result.rows:
-            self.put(row, result.path)
-        self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
-                        (result.path, result.size, result.mtime_ns, result.error or None))
-        return reparse
 
 
 def _parse_all(paths: list[str], should_stop: Callable[[], bool],
