@@ -57,6 +57,15 @@ def tw(text: str) -> str:
     ("对美国制裁之后，对财产制度的影响，真相并不存在，保持自我克制。",
      "對美國制裁之後，對財產制度的影響，真相並不存在，保持自我克制。"),
     ("新华发“怼”文，中华发展基金。", "新華發“懟”文，中華發展基金。"),
+    # the surname 周 before a count of people is no weekday; a week before a count still is
+    ("黄、林、周三人涉于去年被捕，周三开庭；每周三人轮值，周五人民币走强。",
+     "黃、林、周三人涉於去年被捕，週三開庭；每週三人輪值，週五人民幣走強。"),
+    # 制订 is never 製訂, whatever 重制/研制/复制 word precedes it; the remake stays 重製
+    ("计划须慎重制订，由研制订单的厂商重制版本；严重制约发展。",
+     "計劃須慎重制訂，由研製訂單的廠商重製版本；嚴重制約發展。"),
+    # 余 as a surname or in a given name stays 余 (余光中, 余文生, 吴余川), as Taiwan writes it
+    ("余光中与余英时对谈，律师余文生说，吴余川到场，其余人留下。",
+     "余光中與余英時對談，律師余文生說，吳余川到場，其餘人留下。"),
 ])
 def test_phrase_layer_fixes_each_class(source: str, expected: str) -> None:
     assert tw(source) == expected
