@@ -63,6 +63,14 @@ def tw(text: str) -> str:
     # 制订 is never 製訂, whatever 重制/研制/复制 word precedes it; the remake stays 重製
     ("计划须慎重制订，由研制订单的厂商重制版本；严重制约发展。",
      "計劃須慎重制訂，由研製訂單的廠商重製版本；嚴重制約發展。"),
+    # praise is 讚 (讚爆, 點讚); 贊 in 贊成, 贊助, 參贊
+    ("新歌被网友赞爆，点赞无数；参赞赞成并赞助。", "新歌被網友讚爆，點讚無數；參贊贊成並贊助。"),
+    # 系 as a copula before 首次/由/被; a department stays 系
+    ("该技术系首次被应用，此案系由法院审理；中文系首次招生。", "該技術係首次被應用，此案係由法院審理；中文系首次招生。"),
+    # 手机制造商 is 手機 + 製造商 (机制 read across the boundary); 控制造成 stays
+    ("智能手机制造商和飞机制造企业的失误控制造成损失。", "智能手機製造商和飛機製造企業的失誤控制造成損失。"),
+    # the 里 of an island's name (峇里岛, 巴里岛) is no "inside"; 这里岛上 is
+    ("游客在巴里岛和峇里岛度假，这里岛上很热。", "遊客在巴里島和峇里島度假，這裡島上很熱。"),
     # 余 as a surname or in a given name stays 余 (余光中, 余文生, 吴余川), as Taiwan writes it
     ("余光中与余英时对谈，律师余文生说，吴余川到场，其余人留下。",
      "余光中與余英時對談，律師余文生說，吳余川到場，其餘人留下。"),
@@ -85,6 +93,8 @@ def test_variants_apply_to_protected_segments_too() -> None:
 def test_taiwan_phrases_keep_general_words_in_news() -> None:
     source = "他发表声明称，支持者要求刷新纪录，经济运行平稳；下载软件看视频。"
     assert script.to_traditional(source, "twp") == "他發表聲明稱，支持者要求刷新紀錄，經濟運行平穩；下載軟體看影片。"
+    # 打开 (open, in general) stays 打開, not the computing 開啟
+    assert script.to_traditional("更怕打开缺口，打开大门。", "twp") == "更怕打開缺口，打開大門。"
     assert script.to_traditional("国民警卫队的士兵士气高，他打的士回家。", "twp") == "國民警衛隊的士兵士氣高，他打計程車回家。"
     # boundaries the Taiwan table would cut wrongly: 显存 (video memory), 比特 (bit), 全局, 布尔
     source = "明显存在灰色地带，也比特朗普多，国家安全局前雇员，伊斯坦布尔，不胜枚举；比特币和芯片。"
