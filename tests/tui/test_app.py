@@ -85,6 +85,10 @@ async def test_t_cycles_the_script_for_the_whole_screen_and_is_remembered():
         await pilot.pause()
         assert again.main.view is View.TRADITIONAL
         assert again.main.current is not None  # reopened where the user left off
+        # the remembered script reaches every pane, not only the title
+        assert "拜登與習近平將在秘魯舉行一對一會晤" in reader_text(again)
+        labels = [str(node.label) for node in again.query_one(Outline).root.children]
+        assert any("紐約時報中文網" in label for label in labels)
         await pilot.press("t")
         assert again.main.view is View.ORIGINAL
 

@@ -92,7 +92,7 @@ class MainScreen(ReadingActions):
             self.view = View.parse(state.get("script", "original"))
         except ValueError:
             self.view = View.ORIGINAL
-        self._update_title()
+        self._bind_view(self.view)  # watch_view does not run before the screen is mounted
         last = state.get("last_article")
         if last:
             self.open_id(last, reveal=True, restoring=True)
@@ -121,12 +121,16 @@ class MainScreen(ReadingActions):
         """Bind the script down to every pane; remember it."""
         if not self.is_mounted:
             return
+        self._bind_view(view)
+        self._save(partial(self.library.state.put, "script", view.value))
+
+    def _bind_view(self, view: View) -> None:
+        """Show the reader, the tree, the results and the title in ``view``."""
         self.query_one(ArticleView).view = view
         self.query_one(Outline).set_view(view)
         if self.searching:
             self._show_results()
         self._update_title()
-        self._save(partial(self.library.state.put, "script", view.value))
 
     def action_toggle_script(self) -> None:
         """Original → simplified → traditional → original, for the whole screen."""
