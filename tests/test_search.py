@@ -114,3 +114,16 @@ def test_search_cli_json_and_exit_codes():
     assert items and {"id", "outlet", "title", "published", "snippet"} <= set(items[0])
     assert run_cli("search", "没有这个词组合").returncode == 1
     assert run_cli("search", "台湾", "--limit", "1", "--json").stdout.count('"id"') == 1
+
+
+@pytest.mark.parametrize("query", CHINESE_QUERIES + LATIN_QUERIES + ["标题", "中国 美国", "不在 拜登"])
+def test_page_snippets_say_what_the_whole_text_says(library: Library, query: str):
+    """A page's snippets decode only a window of each text, and a title hit whose text the
+    index says holds no term only its start: each must be what snippet() makes of the
+    article's whole summary and text."""
+    from newsreader.store.search import snippet
+    for hit in library.search(query, limit=50):
+        summary, blob = library.db.execute(
+            "SELECT a.summary, b.data FROM articles a JOIN bodies b ON b.rowid = a.rowid WHERE a.id = ?",
+            (hit.listing.id,)).fetchone()
+        assert hit.snippet == snippet(summary + "\n" + bodies.text_of(library.db, blob), query), hit.listing.title

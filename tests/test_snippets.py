@@ -18,7 +18,7 @@ from conftest import SEEDS
 from newsreader.sources import parse_file
 from newsreader.sources.htmlclean import PLACEHOLDER
 from newsreader.store import bodies, tokens
-from newsreader.store.search import SNIPPET_SCAN_CHARS, _body_start, snippet
+from newsreader.store.search import SNIPPET_SCAN_CHARS, _body_start, hit_snippet, snippet
 
 
 def reference_snippet(text: str, query: str, width: int = 60) -> str:
@@ -106,3 +106,31 @@ def test_a_query_of_thousands_of_terms_costs_a_bounded_snippet():
     started = time.perf_counter()
     assert snippet(giant, query).startswith("拜登與習近平")
     assert time.perf_counter() - started < 2.0
+
+
+def test_a_page_snippet_says_what_the_whole_text_snippet_says():
+    """hit_snippet decodes only a window of the stored text around the hit (searched as UTF-8);
+    what it says must be what snippet() says of the summary and the whole text."""
+    db = sqlite3.connect(":memory:")
+    rng = random.Random(11)
+    articles = [(a.summary, a.text) for p in sorted(SEEDS.iterdir()) for a in parse_file(str(p))]
+    filler = "前言。" * 400  # hits deep in a long text: only a window of it is decoded
+    articles += [("", filler + text) for _summary, text in articles] + [("摘要里有旧金山", filler + "舊金山")]
+    # Latin terms are looked for in the text lowercased as bytes, unless capitals outside ASCII
+    # lowercase to them (fullwidth, İ, the Kelvin sign)
+    articles += [("", filler + "apec 峰會 ＡＰＥＣ APEC"), ("", filler + "İstanbul istanbul"),
+                 ("", filler + "\u212aelvin kelvin"), ("APEC 摘要", filler + "峰會 apec")]
+    checked = 0
+    for summary, text in articles:
+        frame = bodies.pack("<p>x</p>", text, [], [])
+        whole = summary + "\n" + text
+        queries = ["旧金山", "不存在的词", "APEC", "apec", "istanbul", "kelvin", "Biden", "拜登", "習近平", "台湾", "前言", "会晤 旧金山", "不在 拜登"]
+        for _ in range(20):
+            start = rng.randrange(max(1, len(whole) - 6))
+            piece = whole[start:start + rng.randint(1, 5)].strip()
+            if piece:
+                queries += [piece, tokens.normalise(piece)]
+        for query in queries:
+            assert hit_snippet(db, summary, frame, query) == snippet(whole, query), (query, summary[:20])
+            checked += 1
+    assert checked > 300

@@ -93,20 +93,26 @@ def _damaged(error: Exception) -> sqlite3.DatabaseError:
     return sqlite3.DatabaseError(f"database disk image is malformed ({error})")
 
 
-def text_of(db: sqlite3.Connection, frame: bytes, limit: int | None = None) -> str:
-    """The visible text of a frame, or only its first ``limit`` bytes' worth (a snippet of a
+def text_bytes(db: sqlite3.Connection, frame: bytes, limit: int | None = None) -> bytes:
+    """The visible text of a frame as UTF-8, or only its first ``limit`` bytes (a snippet of a
     giant article inflates no more than that)."""
     try:
         if limit is None:
             data = _decompressor(db, frame).decompress(frame)
             text_len = _HEADER.unpack_from(data)[0]
-            return data[_HEADER.size:_HEADER.size + text_len].decode("utf-8", "replace")
+            return data[_HEADER.size:_HEADER.size + text_len]
         with _decompressor(db, frame).stream_reader(frame) as reader:
             head = reader.read(_HEADER.size)
             text_len = _HEADER.unpack_from(head)[0]
-            return reader.read(min(text_len, limit)).decode("utf-8", "ignore")
+            return reader.read(min(text_len, limit))
     except (zstandard.ZstdError, struct.error) as error:
         raise _damaged(error) from error
+
+
+def text_of(db: sqlite3.Connection, frame: bytes, limit: int | None = None) -> str:
+    """The visible text of a frame, or only its first ``limit`` bytes' worth (a snippet of a
+    giant article inflates no more than that)."""
+    return text_bytes(db, frame, limit).decode("utf-8", "replace" if limit is None else "ignore")
 
 
 def unpack(db: sqlite3.Connection, frame: bytes) -> Body:

@@ -7,6 +7,7 @@ the newest hits instead of scoring every one.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from functools import lru_cache
@@ -98,14 +99,25 @@ def _needle(term: str) -> str:
     return tokens.normalise(term).strip()
 
 
+def _cased(needle: str) -> bool:
+    return needle.upper() != needle.lower()
+
+
+def _plain_position(text: str, needle: str) -> int:
+    """Where the first of ``needle``'s usual spellings occurs in ``text`` (in the lowercased
+    text when it has letters with case), or -1."""
+    haystack = text.lower() if _cased(needle) else text
+    found = [p for p in (haystack.find(v) for v in _variants(needle)) if p >= 0]
+    return min(found) if found else -1
+
+
 def _raw_position(text: str, needle: str) -> int:
     """Where ``needle`` (normalised) occurs in ``text``, found cheaply: a plain search for
     its usual spellings (in the lowercased text when it has letters with case), else the
     start of the text normalised a chunk at a time. -1 if not found."""
-    haystack = text.lower() if needle.upper() != needle.lower() else text
-    found = [p for p in (haystack.find(v) for v in _variants(needle)) if p >= 0]
-    if found:
-        return min(*found, len(text) - 1)
+    found = _plain_position(text, needle)
+    if found >= 0:
+        return min(found, len(text) - 1)
     overlap = len(needle) * 2 + 8
     for begin in range(0, min(len(text), _SLOW_SCAN_CHARS), _CHUNK):
         chunk = text[begin:begin + _CHUNK + overlap]
@@ -115,38 +127,115 @@ def _raw_position(text: str, needle: str) -> int:
     return -1
 
 
-def snippet(text: str, query: str, width: int = 60) -> str:
+@lru_cache(maxsize=64)
+def _needles(query: str) -> tuple[str, ...]:
+    """The normalised forms of a query's first :data:`SNIPPET_TERMS` distinct terms
+    (remembered: a page asks once per hit)."""
+    found = (_needle(term) for term in list(dict.fromkeys(tokens.terms(query)))[:SNIPPET_TERMS])
+    return tuple(n for n in found if n)
+
+
+def snippet(text: str, query: str, width: int = 60, *, more_before: bool = False, more_after: bool = False) -> str:
     """About ``width`` characters of ``text`` around the first place a query term occurs.
 
-    Only a window around the hit is normalised (the raw position is found by a plain
-    search for the term's spellings), so a 20 MB body costs what a short one does.
+    Only a window around the hit is looked at (the raw position is found by a plain search
+    for the term's spellings), and it is normalised only when the hit was a spelling that
+    only folding finds, so a 20 MB body costs what a short one does. ``more_before`` and
+    ``more_after`` say that ``text`` is a piece of a longer one (an ellipsis goes there).
     """
     text = text[:SNIPPET_SCAN_CHARS]
     raw = -1
     needle = ""
-    for term in list(dict.fromkeys(tokens.terms(query)))[:SNIPPET_TERMS]:
-        needle = _needle(term)
-        if needle:
-            raw = _raw_position(text, needle)
-            if raw >= 0:
-                break
+    for needle in _needles(query):
+        raw = _raw_position(text, needle)
+        if raw >= 0:
+            break
     margin = width * 2 + len(needle)
     begin = max(0, raw - margin) if raw >= 0 else 0
     window = text[begin:(raw if raw >= 0 else 0) + margin + width]
     at_end = begin + len(window) >= len(text)
     window = " ".join(PLACEHOLDER.sub(" ", window).split())
-    folded = tokens.normalise(window)
-    position = folded.find(needle) if raw >= 0 and needle else -1
-    if len(folded) != len(window):  # conversion changed lengths: cut the converted text instead
-        window = folded
-    if position < 0:  # no hit, or the hit's spelling changed when the window was folded
-        position = 0 if raw < 0 else min(raw - begin, len(window))
+    position = _plain_position(window, needle) if raw >= 0 else 0
+    if position < 0:  # a spelling only folding finds (髮 for 发): look for it in the folded window
+        folded = tokens.normalise(window)
+        position = folded.find(needle)
+        if len(folded) != len(window):  # conversion changed lengths: cut the converted text instead
+            window = folded
+        if position < 0:
+            position = min(raw - begin, len(window))
     start = max(0, position - width // 3)
     end = min(len(window), start + width)
-    more_before = start > 0 or begin > 0
-    more_after = end < len(window) or not at_end
-    cut = ("…" if more_before else "") + window[start:end] + ("…" if more_after else "")
+    before = start > 0 or begin > 0 or more_before
+    after = end < len(window) or not at_end or more_after
+    cut = ("…" if before else "") + window[start:end] + ("…" if after else "")
     return printable_line(cut)
+
+
+_FULLWIDTH_CAPITAL = re.compile(rb"\xef\xbc[\xa1-\xba]")  # a literal start: searched fast
+
+
+def _capitals_outside_ascii(data: bytes) -> bool:
+    """Whether UTF-8 ``data`` holds a capital that lowercases to ASCII or to a fullwidth
+    letter (Ａ-Ｚ, İ, the Kelvin sign)."""
+    return b"\xc4\xb0" in data or b"\xe2\x84\xaa" in data or _FULLWIDTH_CAPITAL.search(data) is not None
+
+
+def _utf8_start(data: bytes, at: int) -> int:
+    """``at`` moved forward to the first byte of a character."""
+    while at < len(data) and 0x80 <= data[at] < 0xC0:
+        at += 1
+    return at
+
+
+def _text_holds_none(db: sqlite3.Connection, rowid: int, query: str) -> bool:
+    """Whether the search index says the summary and text of article ``rowid`` hold none of
+    the query's terms (a title hit): then no spelling of them needs looking for."""
+    if tokens.characters(query) is not None:
+        return False  # one-character terms live in the characters index, title and text together
+    phrases = [p for p in (tokens.phrase(t) for t in dict.fromkeys(tokens.terms(query))) if p]
+    if not phrases:
+        return False
+    expression = "{body} : (" + " OR ".join(phrases) + ")"
+    return db.execute("SELECT 1 FROM search WHERE search MATCH ? AND rowid = ?", (expression, rowid)).fetchone() is None
+
+
+def hit_snippet(db: sqlite3.Connection, summary: str, frame: bytes, query: str, width: int = 60,
+                rowid: int | None = None) -> str:
+    """What :func:`snippet` says of an article's summary and text, for a page of results:
+    where the query's first term is in the summary or plainly in the text, only a window of
+    the text around it is decoded (the text is searched as UTF-8); where the search index
+    says the text holds no term (article ``rowid`` is a title hit), only its start; otherwise
+    the start of the text is decoded and :func:`snippet` looks through it."""
+    data = bodies.text_bytes(db, frame, SNIPPET_SCAN_CHARS * 4)
+    needles = _needles(query)
+    first = needles[0] if needles else ""
+    searched = data[:SNIPPET_SCAN_CHARS]  # bytes: never past the characters snippet() would look at
+    cased = bool(first) and _cased(first)
+    # a Latin term is looked for in the text lowercased as bytes, which is what lowercasing the
+    # decoded text gives unless capitals outside ASCII come before the hit that lowercase to a
+    # spelling of the term (fullwidth Ａ-Ｚ, İ, the Kelvin sign): then the text is decoded whole
+    if first and (not cased or first.isascii()):
+        margin = width * 2 + len(first)
+        in_summary = _plain_position(summary, first)
+        if in_summary >= 0:  # the summary comes first: the hit is there
+            tail = _utf8_start(data, 4 * (margin + width))
+            return snippet(summary + "\n" + data[:tail].decode("utf-8", "ignore"), query, width,
+                           more_after=tail < len(data))
+        haystack = searched.lower() if cased else searched
+        found = [p for p in (haystack.find(v.encode()) for v in _variants(first)) if p >= 0]
+        if found and not (cased and _capitals_outside_ascii(searched[:min(found) + len(first) * 4])):
+            hit = min(found)
+            head = _utf8_start(data, hit - 4 * margin) if hit > 4 * margin else 0
+            tail = _utf8_start(data, hit + 4 * (margin + width + len(first)))
+            piece = data[head:tail].decode("utf-8", "ignore")
+            if head == 0:
+                return snippet(summary + "\n" + piece, query, width, more_after=tail < len(data))
+            return snippet(piece, query, width, more_before=True, more_after=tail < len(data))
+    if rowid is not None and _text_holds_none(db, rowid, query):
+        tail = _utf8_start(data, 4 * (3 * width + max(map(len, needles), default=0)))
+        return snippet(summary + "\n" + data[:tail].decode("utf-8", "ignore"), query, width,
+                       more_after=tail < len(data))
+    return snippet(summary + "\n" + data.decode("utf-8", "ignore"), query, width)
 
 
 def _body_start(db: sqlite3.Connection, frame: bytes) -> str:
@@ -192,6 +281,5 @@ def search(db: sqlite3.Connection, query: str, *, outlet: str | None = None, lim
         if row is None:
             continue
         listing = Listing.from_row(row)
-        body = row[9] + "\n" + _body_start(db, row[10])
-        hits.append(Hit(listing, rowid in in_title, snippet(body, query)))
+        hits.append(Hit(listing, rowid in in_title, hit_snippet(db, row[9], row[10], query, rowid=rowid)))
     return hits
