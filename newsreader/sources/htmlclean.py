@@ -117,6 +117,8 @@ def _caption_after(image: LexborNode) -> tuple[LexborNode, str] | None:
     return sibling, clean_line(lines[0])
 
 
+# Blocks a page prints an image's caption in, after the image's own wrapper.
+_CAPTION_BLOCKS = frozenset({"div", "p", "figcaption", "span", "small"})
 _TITLE_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p"})
 _DOUBLED = re.compile(r"^https?://[^/?#]+(?=https?://)", re.I)
 
@@ -248,6 +250,7 @@ class _Walk:
         self.links: dict[str, Link] = {}
         self.list_depth = 0
         self.open_links: list[bool] = []
+        self.caption_at: int | None = None  # blocks written when the last medium with a caption ended
         self.skip: set[int] = set()  # blocks already taken (a caption printed after its image)  # for each <a> being walked: was an <a href> written
 
     def run(self, root: LexborNode, own_time: str, author: str) -> CleanBody:
@@ -295,6 +298,9 @@ class _Walk:
         if tag == "figcaption" and self.media and self.media[-1].caption and (
                 _text_of(node) == self.media[-1].caption):
             return False  # a caption outside any <figure>, already the image's caption
+        if tag in _CAPTION_BLOCKS and self.caption_at == len(self.out.blocks) and not "".join(
+                self.out.line).strip() and _text_of(node) == self.media[-1].caption:
+            return False  # the image's caption printed again right after it (alt, then div.picinfo)
         if tag in _BLOCK:
             self.out.end_block()
         if tag == "a":
@@ -330,7 +336,10 @@ class _Walk:
             return
         kept = _KEEP.get(tag)
         if kept and tag not in ("br", "hr"):
-            self.out.tag(f"</{kept}>")
+            if self.out.html and self.out.html[-1] == f"<{kept}>":
+                self.out.html.pop()  # an empty element (an icon <i></i>) is no emphasis: "__" in Markdown
+            else:
+                self.out.tag(f"</{kept}>")
         if tag in ("ul", "ol"):
             self.list_depth -= 1
         if tag in _BLOCK:
@@ -369,6 +378,8 @@ class _Walk:
         self.out.tag(f"<p>{marker} {htmllib.escape(found.caption, quote=False)}</p>")
         self.out.line.append(f"{marker} {found.caption}".rstrip())
         self.out.end_block()
+        if found.caption:
+            self.caption_at = len(self.out.blocks)
         return True
 
     def _media_of(self, node: LexborNode, tag: str, caption: str) -> Media | None:

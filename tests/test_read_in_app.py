@@ -1,0 +1,34 @@
+"""Defects found reading waimei-sample in the app side by side with the source pages (issue 9)."""
+
+from __future__ import annotations
+
+from newsreader import render
+from newsreader.sources.htmlclean import clean_html
+
+# Modelled on a news agency's page: the image's alt is its caption, and the page prints the
+# caption again in a block after the image's wrapper; a related link carries an icon <i></i>.
+PAGE = (
+    '<div class="wrap"><div class="photo"><img src="https://example.com/a.jpg" '
+    'alt="总统20日正式上任。（美联社）"></div><div class="picinfo">总统20日正式上任。（美联社）</div></div>'
+    '<p>正文第一段。</p>'
+    '<div class="insert"><a href="https://example.com/full"><i class="icon-dot"></i><span>演说全文</span></a></div>'
+    '<p>第二段<i></i>文字，<em>强调</em>。</p>'
+    '<p>总统20日正式上任。（美联社）</p>'
+)
+
+
+def test_a_caption_printed_again_right_after_its_image_is_said_once() -> None:
+    body = clean_html(PAGE)
+    assert body.media[0].caption == "总统20日正式上任。（美联社）"
+    paragraphs = body.text.split("\n\n")
+    assert paragraphs[0].endswith(" 总统20日正式上任。（美联社）") and paragraphs[1] == "正文第一段。"
+    # the same words later in the body are the article's own, and stay
+    assert paragraphs.count("总统20日正式上任。（美联社）") == 1 and paragraphs[-1] == "总统20日正式上任。（美联社）"
+
+
+def test_an_empty_inline_element_writes_no_emphasis_marks() -> None:
+    body = clean_html(PAGE)
+    markdown = render.markdown(body.html, body.media, body.text)
+    assert "__" not in markdown and "**" not in markdown.split("\n", 1)[1]
+    assert "[演说全文](<https://example.com/full>)" in markdown
+    assert "第二段文字，" in markdown and "_强调_" in markdown  # no mark left by the empty <i>, real emphasis kept
