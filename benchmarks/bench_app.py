@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 
-from common import OUT, env_for
+from common import OUT, _tree_rss_kb, env_for
 
 SOCKET = "newsreader-bench"
 
@@ -28,8 +28,24 @@ def tmux(*args: str) -> str:
     return subprocess.run(["tmux", "-L", SOCKET, *args], capture_output=True, text=True).stdout
 
 
-def first_screen(command: list[str], env: dict[str, str], marker: str, timeout: float = 30) -> float:
-    """Seconds from launch until ``marker`` is on the screen."""
+def _memory_mb(pid: int) -> tuple[int, int]:
+    """(resident now, peak resident) of a process, in MB."""
+    fields = {}
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            key, _, value = line.partition(":")
+            fields[key] = value.split()
+    return int(fields["VmRSS"][0]) // 1024, int(fields["VmHWM"][0]) // 1024
+
+
+MEMORY: list[tuple[int, int]] = []  # (resident, peak) MB of each app, 3 s after its first screen
+CPU: list[float] = []  # CPU seconds each app (its process tree) had used when its first screen was drawn
+
+
+def first_screen(command: list[str], env: dict[str, str], marker: str, timeout: float = 60,
+                 memory: bool = False) -> float:
+    """Seconds from launch until ``marker`` is on the screen; with ``memory``, the app's
+    resident and peak memory 3 s later go into :data:`MEMORY`."""
     tmux("kill-server")
     envs = [f"{k}={v}" for k, v in env.items()]
     start = time.perf_counter()
@@ -38,6 +54,13 @@ def first_screen(command: list[str], env: dict[str, str], marker: str, timeout: 
     while time.perf_counter() - start < timeout:
         if marker in tmux("capture-pane", "-p", "-t", "b"):
             elapsed = time.perf_counter() - start
+            if memory:
+                pid = int(tmux("display-message", "-p", "-t", "b", "#{pane_pid}").strip())
+                used: dict[int, float] = {}
+                _tree_rss_kb(pid, used)
+                CPU.append(sum(used.values()))
+                time.sleep(3)
+                MEMORY.append(_memory_mb(pid))
             tmux("kill-server")
             return elapsed
         time.sleep(0.01)
@@ -92,12 +115,18 @@ def main() -> None:
             print(json.dumps({"articles": size, "skipped": f"run bench_index.py {size} first"}))
             continue
         env = env_for(home)
-        times = [first_screen([sys.executable, "-m", "newsreader"], env, "articles · ") for _ in range(5)]
+        MEMORY.clear()
+        CPU.clear()
+        times = [first_screen([sys.executable, "-m", "newsreader"], env, "articles · ", memory=True) for _ in range(5)]
         os.environ.update({k: v for k, v in env.items() if k.startswith("XDG_")})
         steps = asyncio.run(ui_steps(size))
         print(json.dumps({"articles": size, "first_screen_s": round(statistics.median(times), 2),
                           "python_start_s": round(python, 2),
                           "beyond_python_s": round(statistics.median(times) - python, 2),
+                          "all_first_screens_s": [round(t, 2) for t in times], "load": os.getloadavg(),
+                          "app_cpu_s_at_first_screen": round(statistics.median(CPU), 2),
+                          "app_rss_mb_3s_after": max(m[0] for m in MEMORY),
+                          "app_peak_rss_mb_3s_after": max(m[1] for m in MEMORY),
                           "slowest_ui_steps_ms": steps}, ensure_ascii=False), flush=True)
 
 

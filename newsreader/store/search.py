@@ -187,16 +187,27 @@ def _utf8_start(data: bytes, at: int) -> int:
     return at
 
 
+@lru_cache(maxsize=64)
+def _any_term_in_text(query: str) -> str | None:
+    """The expression that matches the text column for any of the query's terms, or None
+    (one-character terms live in the characters index, title and text together)."""
+    if tokens.characters(query) is not None:
+        return None
+    phrases = [p for p in (tokens.phrase(t) for t in dict.fromkeys(tokens.terms(query))) if p]
+    return "{body} : (" + " OR ".join(phrases) + ")" if phrases else None
+
+
 def _text_holds_none(db: sqlite3.Connection, rowid: int, query: str) -> bool:
     """Whether the search index says the summary and text of article ``rowid`` hold none of
     the query's terms (a title hit): then no spelling of them needs looking for."""
-    if tokens.characters(query) is not None:
-        return False  # one-character terms live in the characters index, title and text together
-    phrases = [p for p in (tokens.phrase(t) for t in dict.fromkeys(tokens.terms(query))) if p]
-    if not phrases:
+    expression = _any_term_in_text(query)
+    if expression is None:
         return False
-    expression = "{body} : (" + " OR ".join(phrases) + ")"
-    return db.execute("SELECT 1 FROM search WHERE search MATCH ? AND rowid = ?", (expression, rowid)).fetchone() is None
+    try:
+        row = db.execute("SELECT 1 FROM search WHERE search MATCH ? AND rowid = ?", (expression, rowid)).fetchone()
+    except sqlite3.OperationalError:  # an index laid out otherwise: look through the text instead
+        return False
+    return row is None
 
 
 def hit_snippet(db: sqlite3.Connection, summary: str, frame: bytes, query: str, width: int = 60,
