@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from newsreader import render
 from newsreader.sources.htmlclean import clean_html
+from newsreader.tui import article_layout
 
 # Modelled on a news agency's page: the image's alt is its caption, and the page prints the
 # caption again in a block after the image's wrapper; a related link carries an icon <i></i>.
@@ -32,3 +35,10 @@ def test_an_empty_inline_element_writes_no_emphasis_marks() -> None:
     assert "__" not in markdown and "**" not in markdown.split("\n", 1)[1]
     assert "[演说全文](<https://example.com/full>)" in markdown
     assert "第二段文字，" in markdown and "_强调_" in markdown  # no mark left by the empty <i>, real emphasis kept
+
+
+def test_the_note_under_a_body_counts_in_the_singular_too() -> None:
+    one = SimpleNamespace(media=[object()] * 4, links=[object()])
+    assert article_layout.tail(one)[0].plain == "4 media, 1 link — press m"  # was "1 links"
+    many = SimpleNamespace(media=[], links=[object()] * 2)
+    assert article_layout.tail(many)[0].plain == "0 media, 2 links — press m"

@@ -135,7 +135,8 @@ def block_lines(kind: str, text: Text, width: int) -> list[Text]:
 def tail(article: Detail) -> list[Text]:
     """The note under the body that points at ``m``."""
     if article.media or article.links:
-        return [Text(f"{len(article.media)} media, {len(article.links)} links — press m", style="dim")]
+        counts = f"{labels.count(len(article.media), 'media', 'media')}, {labels.count(len(article.links), 'link')}"
+        return [Text(f"{counts} — press m", style="dim")]
     return []
 
 
