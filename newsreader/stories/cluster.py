@@ -21,10 +21,11 @@ what a few days do, and a new day is grouped against the stories already found.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from newsreader.stories.features import Doc, document_frequency, fold, outlet_boilerplate, weigh, weigh_profile
+from newsreader.stories.features import Doc, doc_features, fold, outlet_boilerplate, weigh, weigh_profile
 
 DAY = 86400
 WINDOW = 2 * DAY  # articles are compared with those published up to this long before them
@@ -133,6 +134,8 @@ class Grouper:
         self.group_of: dict[int, Group] = {}
         self.keys: dict[int, frozenset[str]] = {}
         self.force = force
+        self.df: Counter[str] = Counter()  # document frequency over the window (kept as it moves)
+        self.features: dict[int, set[str]] = {}  # each weighed doc's features, to take out of ``df``
 
     def add(self, batch: list[Doc]) -> list[Group]:
         """Group a batch (published no earlier than anything before); returns the groups that can
@@ -178,11 +181,15 @@ class Grouper:
 
     def _weigh(self, batch: list[Doc]) -> None:
         context = self.window + batch
-        df = document_frequency(context)
+        df = self.df
+        for doc in batch:
+            features = self.features[doc.rowid] = doc_features(doc)
+            df.update(features)
         boiler = outlet_boilerplate(context)
         empty: frozenset[str] = frozenset()
+        idf: dict[str, float] = {}
         for doc in batch:
-            doc.vector = weigh(doc, df, len(context), boiler.get(doc.outlet, empty))
+            doc.vector = weigh(doc, df, len(context), boiler.get(doc.outlet, empty), idf)
             doc.profile = weigh_profile(doc, df, len(context))
         self._common = {t for t, n in df.items() if n > max(20, COMMON * len(context))}
 
@@ -204,9 +211,10 @@ class Grouper:
             for rowid, partial in scores.items():
                 if partial >= PAIR * 0.4:  # exact cosine only for plausible pairs
                     other = found[rowid]
-                    exact = _dot(doc.vector, other.vector)
-                    if exact >= PAIR and _headlines_meet(doc, other, common):
-                        pairs.append((exact, other, doc))
+                    if _headlines_meet(doc, other, common):
+                        exact = _dot(doc.vector, other.vector)
+                        if exact >= PAIR:
+                            pairs.append((exact, other, doc))
             for token in doc.vector:
                 postings.setdefault(token, []).append(doc)
             self.window.append(doc)
@@ -241,15 +249,32 @@ class Grouper:
         if now is None:
             groups = {id(g): g for g in self.group_of.values()}
             self.window, self.postings, self.group_of, self.keys = [], {}, {}, {}
+            self.df, self.features = Counter(), {}
             return list(groups.values())
         low = now - WINDOW
         if self.window and self.window[0].published >= low:
             return []
-        self.window = [d for d in self.window if d.published >= low]
-        for token in list(self.postings):
-            kept = [d for d in self.postings[token] if d.published >= low]
-            if kept:
-                self.postings[token] = kept
+        df = self.df
+        kept: list[Doc] = []
+        stale: set[str] = set()  # the postings that hold a doc leaving the window
+        for doc in self.window:
+            if doc.published >= low:
+                kept.append(doc)
+                continue
+            stale.update(doc.vector)
+            for token in self.features.pop(doc.rowid, ()):
+                if df[token] > 1:
+                    df[token] -= 1
+                else:
+                    del df[token]
+        self.window = kept
+        for token in stale:
+            posting = self.postings.get(token)
+            if posting is None:
+                continue
+            left = [d for d in posting if d.published >= low]
+            if left:
+                self.postings[token] = left
             else:
                 del self.postings[token]
         # a group is final when it can take no more: nothing new may link to it

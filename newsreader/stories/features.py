@@ -160,16 +160,23 @@ def outlet_boilerplate(docs: Sequence[Doc], share: float = 0.5, minimum: int = 8
     return found
 
 
+def doc_features(doc: Doc) -> set[str]:
+    """The doc's distinct features (what document frequency counts)."""
+    return set(doc.title_tokens).union(doc.lead_tokens)
+
+
 def document_frequency(docs: Iterable[Doc]) -> Counter[str]:
     """In how many docs each feature occurs."""
     df: Counter[str] = Counter()
     for doc in docs:
-        df.update(set(doc.title_tokens) | set(doc.lead_tokens))
+        df.update(doc_features(doc))
     return df
 
 
-def weigh(doc: Doc, df: Counter[str], total: int, drop: set[str] | frozenset[str] = frozenset()) -> dict[str, float]:
-    """The doc's TF-IDF vector (log tf, title weighted), unit length; ``drop`` features left out."""
+def weigh(doc: Doc, df: Counter[str], total: int, drop: set[str] | frozenset[str] = frozenset(),
+          idf_cache: dict[str, float] | None = None) -> dict[str, float]:
+    """The doc's TF-IDF vector (log tf, title weighted), unit length; ``drop`` features left out.
+    ``idf_cache`` (one per ``df`` and ``total``) keeps each feature's IDF across the docs of a batch."""
     raw: dict[str, float] = {}
     for token in doc.lead_tokens:
         if token not in drop:
@@ -178,11 +185,16 @@ def weigh(doc: Doc, df: Counter[str], total: int, drop: set[str] | frozenset[str
         if token not in drop:
             raw[token] = raw.get(token, 0.0) + TITLE_WEIGHT
     vector: dict[str, float] = {}
+    cache = {} if idf_cache is None else idf_cache
+    log = math.log
     for token, tf in raw.items():
-        if df.get(token, 0) < MIN_DF:
-            continue  # in no other doc: it can match nothing and would only dilute the rest
-        idf = math.log((total + 1) / (df.get(token, 0) + 1)) + 1.0
-        vector[token] = (1.0 + math.log(tf)) * idf
+        idf = cache.get(token)
+        if idf is None:
+            n = df.get(token, 0)
+            # in no other doc (idf 0: left out): it can match nothing and would only dilute the rest
+            idf = cache[token] = log((total + 1) / (n + 1)) + 1.0 if n >= MIN_DF else 0.0
+        if idf:
+            vector[token] = idf if tf == 1.0 else (1.0 + log(tf)) * idf
     norm = math.sqrt(sum(w * w for w in vector.values()))
     if norm:
         for token in vector:

@@ -50,12 +50,15 @@ class Index:
     """The profiles of the groups within reach (``DAYS``) of those being linked, with postings.
 
     A run keeps one and feeds it groups in (roughly) time order, so a year of stories never
-    sits in memory at once and no profile is read back from the cache twice.
+    sits in memory at once and no profile is read back from the cache twice. Each feature's
+    posting holds its groups with their weights, so a new profile's cosine with every group
+    it shares a feature with is summed straight from the postings (exact unless a feature was
+    too widespread to look up).
     """
 
     def __init__(self) -> None:
         self.entries: dict[str, tuple[int, Profile]] = {}
-        self.postings: dict[str, set[str]] = defaultdict(set)
+        self.postings: dict[str, dict[str, float]] = defaultdict(dict)
 
     def load(self, db: sqlite3.Connection, low: int, high: int) -> None:
         """Take in the stored profiles of groups first published in [low, high]."""
@@ -67,8 +70,8 @@ class Index:
         if story in self.entries:  # a group rewritten: its old profile goes
             self._remove(story)
         self.entries[story] = (first, vector)
-        for token in vector:
-            self.postings[token].add(story)
+        for token, weight in vector.items():
+            self.postings[token][story] = weight
 
     def drop_before(self, moment: int) -> None:
         """Forget groups first published before ``moment`` (out of reach of what comes next)."""
@@ -80,9 +83,38 @@ class Index:
         for token in vector:
             posting = self.postings.get(token)
             if posting is not None:
-                posting.discard(story)
+                posting.pop(story, None)
                 if not posting:
                     del self.postings[token]
+
+    def _scores(self, story: str, first: int, vector: Profile) -> list[tuple[float, str]]:
+        """The groups within ``DAYS`` whose cosine with ``vector`` reaches ``THRESHOLD``."""
+        common = max(50, len(self.entries) // 20)  # too widespread to look up (they still count)
+        partial: dict[str, float] = {}
+        skipped = False
+        for token, weight in vector.items():
+            posting = self.postings.get(token)
+            if not posting:
+                continue
+            if len(posting) > common:
+                skipped = True
+                continue
+            for other, other_weight in posting.items():
+                partial[other] = partial.get(other, 0.0) + weight * other_weight
+        scored = []
+        bar = THRESHOLD / 2 if skipped else THRESHOLD  # without a skipped feature the sum is the cosine
+        reach = DAYS * 86400
+        for other, rough in partial.items():
+            if rough < bar or other == story:
+                continue
+            other_first, other_vector = self.entries[other]
+            if abs(other_first - first) > reach:
+                continue
+            score = _similar(vector, other_vector) if skipped else rough
+            if score >= THRESHOLD:
+                scored.append((score, other))
+        scored.sort(reverse=True)
+        return scored[:LIMIT]
 
     def link(self, db: sqlite3.Connection, written: Iterable[tuple[str, int, str]]) -> None:
         """Store the profiles of groups just written and link each to its related groups."""
@@ -91,36 +123,18 @@ class Index:
             return
         db.executemany("INSERT OR REPLACE INTO story_keys VALUES (?, ?, ?)", written)
         touched: set[str] = set()
+        rows: list[tuple[str, str, float]] = []
         for story, first, keys in written:
             vector = parse(keys)
             self._add(story, first, vector)
-            common = max(50, len(self.entries) // 20)  # too widespread to look up (they still count)
-            partial: dict[str, float] = {}
-            for token, weight in vector.items():
-                posting = self.postings.get(token, ())
-                if len(posting) > common:
-                    continue
-                for other in posting:
-                    partial[other] = partial.get(other, 0.0) + weight * self.entries[other][1][token]
-            scored = []
-            for other, rough in partial.items():
-                if rough < THRESHOLD / 2 or other == story:
-                    continue
-                other_first, other_vector = self.entries[other]
-                if abs(other_first - first) > DAYS * 86400:
-                    continue
-                score = _similar(vector, other_vector)
-                if score >= THRESHOLD:
-                    scored.append((score, other))
-            scored.sort(reverse=True)
-            for score, other in scored[:LIMIT]:
-                db.execute("INSERT OR REPLACE INTO story_related VALUES (?, ?, ?)", (story, other, score))
-                db.execute("INSERT OR REPLACE INTO story_related VALUES (?, ?, ?)", (other, story, score))
+            for score, other in self._scores(story, first, vector):
+                rows.append((story, other, score))
+                rows.append((other, story, score))
                 touched.update((story, other))
-        for story in touched:
-            db.execute("DELETE FROM story_related WHERE story = ? AND related NOT IN "
+        db.executemany("INSERT OR REPLACE INTO story_related VALUES (?, ?, ?)", rows)
+        db.executemany("DELETE FROM story_related WHERE story = ? AND related NOT IN "
                        "(SELECT related FROM story_related WHERE story = ? ORDER BY score DESC LIMIT ?)",
-                       (story, story, LIMIT))
+                       [(story, story, LIMIT) for story in touched])
 
 
 def link(db: sqlite3.Connection, written: Iterable[tuple[str, int, str]]) -> None:
