@@ -125,3 +125,18 @@ def test_a_front_matter_never_closed_or_longer_than_the_sniffing_window_is_named
 def test_a_front_matter_title_read_as_a_mapping_is_text_not_python_repr():
     [a] = parse_text("---\ntitle: {转载: 标题, b: [2, 3]}\n---\n<p>正文。</p>")
     assert a.title == "转载: 标题, b: 2, 3"
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_a_headline_wrapped_over_lines_keeps_its_title_and_url(newline):
+    """A collector that wrapped a long headline: the link spans lines over its rule. It was
+    '(untitled)' with no URL (and the wrapper's text in the body)."""
+    text = (f"<!--1698786902000-->{newline}[白宫：拜登希望{newline}与习近平进行建设性对话 and{newline}more]({RFI})"
+            f"{newline}------{newline}<p>正文。</p>")
+    [a] = parse_text(text)
+    assert (a.title, a.url.split("/")[2], a.text) == ("白宫：拜登希望与习近平进行建设性对话 and more", "www.rfi.fr", "正文。")
+
+
+def test_a_headline_without_its_closing_line_is_no_headline():
+    [a] = parse_text("<!--1698786902000-->\n[白宫\n\n<p>正文。</p>\n" + "x\n" * 20 + f"]({RFI})\n------\n")
+    assert a.title == "(untitled)"  # never a headline spanning the whole file

@@ -6,7 +6,7 @@ import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from newsreader import outlets
+from newsreader import cjk, outlets
 from newsreader.model import Article, DateOnly
 from newsreader.safetext import clean, clean_line, safe_url
 from newsreader.sources.htmlclean import clean_html
@@ -182,7 +182,7 @@ def build(
     url = canonical_url(url)
     key = outlets.key_for(url, *outlet_hints, folder=folder)
     outlet = outlets.get(key)
-    title = clean_line(title)
+    title = clean_line(cjk.unwrap_source_lines(clean(title)))  # a title wrapped over lines is one line
     title = strip_outlet_suffix(title, *outlet.names(), labels=outlet_labels)
     body = clean_html(html, title=title, url=url)
     own = printed_time(body.own_time, outlet.timezone, published or captured)

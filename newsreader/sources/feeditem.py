@@ -26,6 +26,7 @@ NAME = "feed-item"
 _CAPTURE = re.compile(r"<!--[ \t]*([^<>\s]*)[ \t]*-->[ \t]*")
 _RULE = re.compile(r"[ \t]*-{3,}[ \t]*")
 _MAX_HEADLINE = 16384  # a headline line longer than this is not one
+_MAX_HEADLINE_LINES = 8  # nor one wrapped over more lines than this
 
 
 @dataclass
@@ -71,6 +72,27 @@ def _headline(line: str) -> tuple[str, str] | None:
     return None
 
 
+def _headline_over_rule(text: str, start: int) -> tuple[tuple[str, str], int] | None:
+    """The headline link at ``start`` and where the HTML after its rule begins. The link may
+    run over several lines (a title the collector wrapped): its lines are read until one ends
+    in ``)`` with a rule under it, at most _MAX_HEADLINE characters and _MAX_HEADLINE_LINES
+    lines in all; the line breaks stay in the title (the article's title cleaning folds them)."""
+    if not text.startswith("[", start):
+        return None
+    position = start
+    for _ in range(_MAX_HEADLINE_LINES):
+        line, after = _line(text, position)
+        if after >= len(text) or after - start > _MAX_HEADLINE:
+            return None
+        if line.rstrip().endswith(")"):
+            rule, rest = _line(text, after)
+            if _RULE.fullmatch(rule):
+                headline = _headline(text[start:position] + line)
+                return (headline, rest) if headline is not None else None
+        position = after
+    return None
+
+
 def split(text: str) -> Wrapper | None:
     """Take the wrapper apart, or None if ``text`` does not start with one."""
     position = _skip_blank(text, 0)
@@ -81,12 +103,11 @@ def split(text: str) -> Wrapper | None:
         captured = from_epoch_ms(match.group(1))
         position = _skip_blank(text, after)
         first, after = _line(text, position)
+    found = _headline_over_rule(text, position)
+    if found is not None:
+        (title, url), rest = found
+        return Wrapper(captured, htmllib.unescape(title), url, text[rest:])
     headline = _headline(first)
-    if headline is not None:
-        rule, rest = _line(text, after)
-        if _RULE.fullmatch(rule):
-            title, url = headline
-            return Wrapper(captured, htmllib.unescape(title), url, text[rest:])
     if match is not None and (match.group(1).isdigit() or headline is not None):
         return Wrapper(captured, "", "", text[position:])
     return None
