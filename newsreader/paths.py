@@ -5,7 +5,7 @@ not be UTF-8 (GBK names from old zip archives): :func:`internal` turns a path as
 OS gives it into the text newsreader stores and compares (valid Unicode, every
 undecodable byte kept as ``\0`` + two hex digits — NUL never occurs in a real path, so
 nothing collides and prefixes stay prefixes), :func:`external` turns it back for the
-OS, and :func:`display` shows it to a person (undecodable bytes as ``\xb0``).
+OS, and :func:`display` shows it to a person (undecodable bytes as ``\xb0``, unambiguously).
 """
 
 from __future__ import annotations
@@ -94,17 +94,36 @@ def external(path: str) -> str:
     return os.fsdecode(text.encode("utf-8", "surrogateescape"))
 
 
+# A literal backslash that a reader could take for the start of an escape: one before
+# "x" and two hex digits, before another backslash, or before an undecodable byte.
+_AMBIGUOUS_BACKSLASH = re.compile(r"\\(?=x[0-9a-fA-F]{2}|\\|\x00[0-9a-f]{2}|[\udc80-\udcff])")
+
+
+def show_bytes(text: str) -> str:
+    """Any text that may hold a path: its undecodable bytes (either form) as ``\\xb0``, the
+    rest as it is (messages, which may name a path that :func:`display` already showed)."""
+    if "\x00" not in text and not _UNDECODABLE.search(text):
+        return text
+    text = _ESCAPED_BYTE.sub(lambda m: f"\\x{m.group(1)}", text)
+    return _UNDECODABLE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text)
+
+
 def display(path: str) -> str:
     """A path (either form) as a person should see it: in a locale whose file names are not
-    UTF-8 (Big5, GBK), as that locale reads them; else undecodable bytes as ``\\xb0``."""
+    UTF-8 (Big5, GBK), as that locale reads them; else undecodable bytes as ``\\xb0``, and a
+    literal backslash that could be read as the start of such an escape as ``\\\\`` — so a
+    file named ``\\xb0`` (four characters) and one named with the byte 0xB0 never look alike.
+    Unambiguous: ``\\\\`` is a backslash, ``\\x`` and two hex digits a byte, any other
+    backslash itself."""
     if not _FS_UTF8 and ("\x00" in path or _UNDECODABLE.search(path)):
         raw = _ESCAPED_BYTE.sub(lambda m: chr(0xDC00 + int(m.group(1), 16)), path).encode("utf-8", "surrogateescape")
         try:
             return raw.decode(sys.getfilesystemencoding())
         except (UnicodeDecodeError, LookupError):
             pass
-    text = _ESCAPED_BYTE.sub(lambda m: f"\\x{m.group(1)}", path)
-    return _UNDECODABLE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text)
+    if "\\" in path:
+        path = _AMBIGUOUS_BACKSLASH.sub(r"\\\\", path)
+    return show_bytes(path)
 
 
 def sqlite_uri(path: str | os.PathLike, query: str = "") -> str:

@@ -80,6 +80,19 @@ def printable_line(text: str) -> str:
     return printable(text).replace("\n", " ").replace("\t", " ")
 
 
+ECHO_MAX = 60  # characters of a user's input a message repeats
+
+
+def echoed(text: str, limit: int = ECHO_MAX) -> str:
+    """What the user typed, as a message repeats it: quoted, on one line, printable, and at
+    most ``limit`` characters of it (a longer input is cut, its length said), so a 6 KB
+    query or id never floods the terminal with itself."""
+    line = printable_line(text)
+    if len(line) <= limit:
+        return repr(line)
+    return f"{line[:limit]!r}… ({len(text):,} characters)"
+
+
 def safe_url(url: str) -> str:
     """Return the URL if it may be offered or opened (http, https, mailto), else ''.
 

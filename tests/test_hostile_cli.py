@@ -74,6 +74,26 @@ def test_an_empty_outlet_is_a_usage_error():
         assert result.returncode == 2 and result.stderr.count("\n") == 1 and "--outlet" in result.stderr
 
 
+@pytest.mark.parametrize("args", [("search", ""), ("search", " \t"), ("coverage", ""), ("show", ""),
+                                  ("star", " "), ("story", "")])
+def test_an_empty_query_or_id_is_a_usage_error(args: tuple):
+    """Not "nothing matched" (exit 1): nothing was asked (product.md: 2 for usage errors)."""
+    result = run_cli(*args)
+    assert result.returncode == 2, result
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("args", [("search", "長" * 6000), ("coverage", "x" * 6000), ("show", "a" * 6000),
+                                  ("list", "--since", "2" * 6000), ("list", "--limit", "x" * 6000),
+                                  ("show", "a", "--format", "y" * 6000), ("list", "z" * 6000)])
+def test_a_giant_argument_is_not_echoed_whole(args: tuple):
+    """A 6 KB query was repeated whole in "nothing matches": what a message repeats of the
+    user's input is bounded (its length said)."""
+    result = run_cli(*args)
+    assert result.returncode in (1, 2) and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1 and len(result.stderr) < 500, len(result.stderr)
+
+
 @pytest.mark.parametrize("zone", ["UTC", "Asia/Shanghai", "Pacific/Kiritimati", "Etc/GMT+12"])
 def test_dates_at_the_ends_of_the_calendar(zone: str):
     env = {"TZ": zone}

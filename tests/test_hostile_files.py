@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsreader import paths
+from newsreader.cli import output
 from newsreader.sources import ParseError, read_regular
 from newsreader.store import walk
 from newsreader.store.library import Library
@@ -199,3 +200,32 @@ def test_xdg_folders_whose_names_are_not_utf8(tmp_path: Path):
     starred = run_cli("list", "--starred", env=env)
     assert starred.returncode == 0 and len(starred.stdout.splitlines()) == 1, starred.stderr
     assert os.path.exists(odd + b"/d/newsreader/state.sqlite")
+
+
+def test_a_backslash_x_in_a_name_never_looks_like_an_undecodable_byte(tmp_path: Path):
+    """A file literally named '\\xb0.txt' and one named with the byte 0xB0 were shown alike
+    (in messages, JSON and sources): a backslash that could start an escape is shown doubled."""
+    root = tmp_path / "names"
+    root.mkdir()
+    literal, byte = os.path.join(os.fsencode(root), b"\\xb0.txt"), os.path.join(os.fsencode(root), b"\xb0.txt")
+    for name in (literal, byte):
+        with open(name, "wb") as handle:
+            handle.write(b"not an article")
+    result = run_cli("index", str(root))
+    said = sorted(line.split(": ")[1] for line in result.stderr.splitlines() if "known format" in line)
+    assert said == [f"{root}/\\\\xb0.txt", f"{root}/\\xb0.txt"], result.stderr
+    assert paths.display(paths.internal(b"/a/\\\\xb0")) == "/a/\\\\\\\\xb0"  # two backslashes: both doubled
+    assert paths.display(paths.internal(b"/a/\\\xb0")) == "/a/\\\\\\xb0"  # a backslash, then the byte
+    assert paths.display("C:\\Users\\nobody") == "C:\\Users\\nobody"  # nothing to mistake: as it is
+    assert output.shown("标题 \\xb0") == "标题 \\xb0"  # text that is not a path is never changed
+
+
+_PIECES = st.lists(st.sampled_from([b"\\", b"x", b"b", b"0", b"f", b"\xb0", b"\\x", b"\xff", b"a"]), max_size=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_PIECES, _PIECES)
+def test_two_different_names_never_display_alike(one: list[bytes], other: list[bytes]):
+    first, second = b"".join(one), b"".join(other)
+    if first != second:
+        assert paths.display(paths.internal(first)) != paths.display(paths.internal(second))

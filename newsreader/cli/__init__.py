@@ -22,6 +22,7 @@ from newsreader.cli.commands import (
     cmd_sources,
     cmd_star,
 )
+from newsreader.safetext import echoed, printable_line
 from newsreader.store.library import CacheError
 from newsreader.store.state import StateError
 
@@ -44,12 +45,17 @@ ID is an article id or any unique prefix of it. S (--script) is original, simpli
 traditional (s, t, zh-Hans, zh-Hant). Exit status: 0 ok, 1 not found / nothing matched, 2 usage."""
 
 
+ERROR_MAX = 300  # characters of a usage error (argparse's own messages repeat the arguments)
+
+
 class Parser(argparse.ArgumentParser):
     """argparse with one-line errors and exit status 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
         """Print one line and exit 2."""
-        print(f"{self.prog}: {message} (see '{self.prog} --help')", file=sys.stderr)
+        if len(message) > ERROR_MAX:  # argparse repeats what was typed: a 6 KB argument stays one line
+            message = message[:ERROR_MAX] + "…"
+        print(f"{self.prog}: {printable_line(message)} (see '{self.prog} --help')", file=sys.stderr)
         raise SystemExit(Exit.USAGE)
 
 
@@ -74,7 +80,7 @@ def _positive(text: str) -> int:
     try:
         value = int(text, 10)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        raise argparse.ArgumentTypeError(f"not a number: {echoed(text)}") from None
     if value < 0:
         raise argparse.ArgumentTypeError("must be 0 or more")
     return min(value, LIMIT_MAX)
@@ -209,6 +215,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _text_arguments(parser.parse_args(argv))
     if getattr(args, "outlet", None) is not None and not args.outlet.strip():
         parser.error("--outlet takes an outlet's key or name (see 'newsreader outlets'), not an empty string")
+    for name, what in (("query", "words or characters to look for"), ("id", "an article id or a prefix of it")):
+        value = getattr(args, name, None)
+        if value is not None and not value.strip():
+            parser.error(f"{args.command} takes {what}, not {echoed(value)}")
     if args.command is None:
         if not _is_terminal(sys.stdout) or not _is_terminal(sys.stdin):
             print("newsreader: the app needs a terminal; for output to a file or pipe run "

@@ -12,9 +12,10 @@ from datetime import date
 
 from newsreader import cjk, paths
 from newsreader.cli import output
-from newsreader.cli.output import shown
+from newsreader.cli.output import shown, shown_path
 from newsreader.config import Settings
 from newsreader.model import View
+from newsreader.safetext import echoed
 from newsreader.store.library import Library, source_path
 
 
@@ -35,7 +36,7 @@ class CommandError(Exception):
 
 
 def _report(path: str, reason: str) -> None:
-    print(f"newsreader: {shown(path)}: {shown(reason)}", file=sys.stderr)
+    print(f"newsreader: {shown_path(path)}: {shown(reason)}", file=sys.stderr)
 
 
 def ensure_indexed(library: Library) -> None:
@@ -54,9 +55,9 @@ def cmd_index(args: argparse.Namespace, library: Library, settings: Settings) ->
             mode = os.stat(path).st_mode
         except OSError as error:
             reason = "no such file or folder" if isinstance(error, FileNotFoundError) else error.strerror
-            raise CommandError(f"{shown(path)}: {reason}", Exit.NOT_FOUND) from None
+            raise CommandError(f"{shown_path(path)}: {reason}", Exit.NOT_FOUND) from None
         if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-            raise CommandError(f"{shown(path)}: not a regular file or a folder (only regular files are read)",
+            raise CommandError(f"{shown_path(path)}: not a regular file or a folder (only regular files are read)",
                                Exit.USAGE)
     started = time.monotonic()
     update, stop = output.progress_bar("indexing")
@@ -75,7 +76,7 @@ def cmd_index(args: argparse.Namespace, library: Library, settings: Settings) ->
     if result.parsed and len(result.failed) == result.parsed and not result.skipped_unchanged:
         return Exit.NOT_FOUND
     if result.seen == 0 and args.paths:
-        raise CommandError("no files found in " + ", ".join(shown(p) for p in args.paths))
+        raise CommandError("no files found in " + ", ".join(shown_path(p) for p in args.paths))
     return Exit.OK
 
 
@@ -97,8 +98,8 @@ def cmd_sources(args: argparse.Namespace, library: Library, settings: Settings) 
     """sources [--remove PATH]"""
     if args.remove:
         if not library.state.remove_source(source_path(args.remove)):
-            raise CommandError(f"{shown(args.remove)} is not a remembered source")
-        print(f"forgot {shown(source_path(args.remove))}; its articles leave the cache at the next index",
+            raise CommandError(f"{shown_path(args.remove)} is not a remembered source")
+        print(f"forgot {shown_path(source_path(args.remove))}; its articles leave the cache at the next index",
               file=sys.stderr)
         return Exit.OK
     remembered = library.state.sources()
@@ -107,7 +108,7 @@ def cmd_sources(args: argparse.Namespace, library: Library, settings: Settings) 
               "add one with 'newsreader index PATH')")
         return Exit.OK
     for path in remembered:
-        print(shown(path))
+        print(shown_path(path))
     return Exit.OK
 
 
@@ -117,7 +118,7 @@ def _date(text: str | None, flag: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"{flag} takes a date as YYYY-MM-DD, not {shown(text)!r}", Exit.USAGE) from None
+        raise CommandError(f"{flag} takes a date as YYYY-MM-DD, not {echoed(text)}", Exit.USAGE) from None
 
 
 def _view(text: str) -> View:
@@ -266,6 +267,6 @@ def cmd_search(args: argparse.Namespace, library: Library, settings: Settings) -
             output.listing_table([hit.listing], view, settings.traditional, sys.stdout)
             print("            " + shown(script.convert(hit.snippet, view, settings.traditional)))
     if not hits:
-        print(f"newsreader: nothing matches {shown(args.query)!r}", file=sys.stderr)
+        print(f"newsreader: nothing matches {echoed(args.query)}", file=sys.stderr)
         return Exit.NOT_FOUND
     return Exit.OK

@@ -43,9 +43,15 @@ def width() -> int:
 
 
 def shown(text: str) -> str:
-    """Any text about to reach a terminal on one line (paths, titles, messages): made
-    :func:`~newsreader.safetext.printable`, a path's undecodable bytes shown as ``\\xb0``."""
-    return printable_line(paths.display(text))
+    """Any text about to reach a terminal on one line (titles, messages): made
+    :func:`~newsreader.safetext.printable`, undecodable bytes of a path in it shown as ``\\xb0``."""
+    return printable_line(paths.show_bytes(text))
+
+
+def shown_path(path: str) -> str:
+    """A file or folder name about to reach a terminal: :func:`~newsreader.paths.display`
+    (undecodable bytes and look-alike backslashes escaped, unambiguously), on one line."""
+    return printable_line(paths.display(path))
 
 
 def configure_streams(json_out: bool) -> None:
@@ -71,7 +77,7 @@ def _json_safe(obj: Any) -> Any:
     as ``\\xb0`` (JSON cannot carry bytes), nothing that is not Unicode text, no control, bidi
     or invisible format character (safetext.printable)."""
     if isinstance(obj, str):
-        return printable(paths.display(obj)) if not obj.isprintable() else obj
+        return printable(paths.show_bytes(obj)) if not obj.isprintable() else obj
     if isinstance(obj, dict):
         return {_json_safe(key): _json_safe(value) for key, value in obj.items()}
     if isinstance(obj, list | tuple):
@@ -129,7 +135,7 @@ def detail_json(detail: Detail, view: View, variant: str) -> dict:
                    **({"hls": m.hls_url} if m.hls_url else {})} for m in detail.media],
         "links": [{"text": conv(link.text), "url": link.url} for link in detail.links],
         "script": detail.script,
-        "sources": detail.sources,
+        "sources": [paths.display(source) for source in detail.sources],
     })
     data["published"] = iso(detail.listing.published)
     return data

@@ -10,6 +10,7 @@ from newsreader.cli import output
 from newsreader.cli.commands import Exit, _date, _resolve, _view, ensure_indexed
 from newsreader.cli.output import shown
 from newsreader.config import Settings
+from newsreader.safetext import echoed
 from newsreader.store.library import Library
 from newsreader.stories.coverage import BY, span
 
@@ -126,7 +127,7 @@ def cmd_coverage(args: argparse.Namespace, library: Library, settings: Settings)
     else:
         sys.stdout.write(chart(data, output.width()))
     if not data["total"]:
-        print(f"newsreader: nothing matches {shown(args.query)!r}", file=sys.stderr)
+        print(f"newsreader: nothing matches {echoed(args.query)}", file=sys.stderr)
         return Exit.NOT_FOUND
     return Exit.OK
 

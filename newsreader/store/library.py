@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from newsreader import outlets, paths
-from newsreader.safetext import printable_line
+from newsreader.safetext import echoed, printable_line
 from newsreader.store import bodies, indexer, schema
 from newsreader.store import counts as tallies
 from newsreader.store import outline as counting
@@ -289,13 +289,13 @@ class Library(StoryViews):
         """The full id of the one article whose id starts with ``prefix``."""
         prefix = prefix.strip().lower()
         if not prefix or any(c not in "0123456789abcdef" for c in prefix):
-            raise NotFound(f"no article with id {prefix!r}")
+            raise NotFound(f"no article with id {echoed(prefix)}")
         rows = self.db.execute("SELECT id FROM articles WHERE id >= ? AND id < ? LIMIT 2",
                                (prefix, prefix + "g")).fetchall()
         if not rows:
-            raise NotFound(f"no article with id {prefix!r}")
+            raise NotFound(f"no article with id {echoed(prefix)}")
         if len(rows) > 1:
-            raise Ambiguous(f"id {prefix!r} fits more than one article; give more of it")
+            raise Ambiguous(f"id {echoed(prefix)} fits more than one article; give more of it")
         return rows[0][0]
 
     def article(self, article_id: str) -> Detail:
@@ -305,7 +305,7 @@ class Library(StoryViews):
             "b.data FROM articles a JOIN bodies b ON b.rowid = a.rowid "
             "WHERE a.id = ?", (article_id,)).fetchone()
         if row is None:
-            raise NotFound(f"no article with id {article_id!r}")
+            raise NotFound(f"no article with id {echoed(article_id)}")
         files = [r[0] for r in self.db.execute(
             "SELECT path FROM article_files WHERE article_id = ? ORDER BY path", (article_id,))]
         return Detail.from_row(Listing.from_row(row), row[9:], bodies.unpack(self.db, row[15]), files)
@@ -322,7 +322,7 @@ class Library(StoryViews):
         """One article's listing."""
         row = self.db.execute(f"SELECT {LISTING_COLUMNS} FROM articles a WHERE a.id = ?", (article_id,)).fetchone()
         if row is None:
-            raise NotFound(f"no article with id {article_id!r}")
+            raise NotFound(f"no article with id {echoed(article_id)}")
         return Listing.from_row(row)
 
     def outlet_counts(self, show: Show = Show.ALL) -> list[OutletCount]:

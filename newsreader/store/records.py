@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from newsreader import outlets
+from newsreader import outlets, paths
 from newsreader.model import DateOnly, Link, Media, View
 from newsreader.safetext import printable, printable_line
 from newsreader.store.bodies import Body
@@ -80,7 +80,7 @@ class Listing:
             "published": iso(self.published),
             "date_only": self.date_only,
             "url": self.url,
-            "source": self.source,
+            "source": paths.display(self.source),
             "read": self.read,
             "starred": self.starred,
         }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
+from newsreader.safetext import echoed
 from newsreader.store.errors import NotFound
 from newsreader.store.outline import local_day_bounds
 from newsreader.stories import queries as story_queries
@@ -54,7 +55,7 @@ class StoryViews:
         """The story of an article (any member's id): the story, its members oldest first, related."""
         found = story_queries.story(self.db, article_id) if self.stories_ready else None
         if found is None:
-            raise NotFound(f"no article with id {article_id!r}")
+            raise NotFound(f"no article with id {echoed(article_id)}")
         return found
 
     def story_of(self, article_id: str) -> str | None:
