@@ -11,7 +11,7 @@ import pytest
 from conftest import SEEDS, run_cli, write_post
 
 from newsreader.store.library import Library
-from newsreader.stories import cluster, editions, features, tables
+from newsreader.stories import cluster, compute, coverage, editions, features, tables
 
 TYPHOON = [
     "台风“海鸥”今天凌晨在广东湛江沿海登陆，登陆时中心附近最大风力十四级，当地已转移安置群众三万余人。",
@@ -276,6 +276,64 @@ def test_a_new_day_joins_the_stories_already_there(tmp_path: Path) -> None:
     late = ids_by_title(library)["台风海鸥登陆湛江后减弱 应急部派工作组"]
     assert library.story_of(late) == first
     assert library.stories()[0].articles == 4
+
+
+def _tables(library: Library) -> tuple:
+    db = library.db
+    return (sorted(db.execute("SELECT rowid, id, story, edition_of FROM story_articles")),
+            sorted(db.execute("SELECT * FROM stories")),
+            sorted(db.execute("SELECT * FROM story_related")),
+            _coverage_rows(library))
+
+
+def _coverage_rows(library: Library) -> list[tuple[int, str, int]]:
+    """The coverage map as (rowid, outlet, published) of each entry (codes are the map's own)."""
+    found = coverage.load_map(library.db)
+    assert found is not None
+    return [(r, found.outlets[c], p) for r, c, p in zip(found.rowids, found.codes, found.published, strict=True)]
+
+
+def test_updates_day_by_day_leave_what_a_recompute_makes(tmp_path: Path) -> None:
+    """New days, a changed article and a removed one, each applied by an update that reads only
+    the rows the triggers noted, leave the tables (stories, editions, links, coverage map) as a
+    full recompute makes them."""
+    folder = tmp_path / "a"
+    typhoon_archive(folder)
+    library = library_for(folder)
+    assert library.db.execute("SELECT count(*) FROM story_pending").fetchone()[0] == 0
+    write_post(folder, "https://www.voachinese.com/a/typhoon-2023/1.html", "台风海鸥登陆湛江后减弱 应急部派工作组",
+               "2023-09-02T01:00:00Z", paragraphs([TYPHOON[3], TYPHOON[0]]))
+    write_post(folder, "https://www.rfi.fr/tw/中國/20230902-北海道地震", "北海道地震後 日本政府設立情報聯絡室",
+               "2023-09-02T02:00:00Z", paragraphs([convert("s2twp", line) for line in EARTHQUAKE]))
+    write_post(folder, "https://www.rfi.fr/cn/中国/20230902-北海道地震", "北海道地震后 日本政府设立情报联络室",
+               "2023-09-02T02:05:00Z", paragraphs(EARTHQUAKE))
+    library.index()
+    assert library.db.execute("SELECT count(*) FROM story_pending").fetchone()[0] == 0
+    assert library.db.execute("SELECT count(*) FROM story_articles WHERE edition_of IS NOT NULL").fetchone()[0] == 1
+    stepped = _tables(library)
+    compute.recompute(library.db)
+    assert _tables(library) == stepped
+    # an article gone (DW's, whose story of two then falls apart): its rows leave the story, the
+    # map and the links, and the story's row goes
+    gone_id, source = library.db.execute("SELECT id, source FROM articles WHERE outlet = 'dw'").fetchone()
+    quake = library.story_of(gone_id)
+    assert quake is not None
+    Path(source).unlink()
+    library.index()
+    assert library.story_of(gone_id) is None
+    assert library.db.execute("SELECT count(*) FROM stories WHERE id = ?", (quake,)).fetchone()[0] == 0
+    stepped = _tables(library)
+    compute.recompute(library.db)
+    assert _tables(library) == stepped
+
+
+def test_tables_from_before_the_triggers_are_recomputed(tmp_path: Path) -> None:
+    typhoon_archive(tmp_path / "a")
+    library = library_for(tmp_path / "a")
+    library.db.execute("DROP TRIGGER story_pending_insert")
+    assert not tables.current(library.db)  # an update would miss what is indexed next
+    library.ensure_stories()
+    assert tables.current(library.db)
 
 
 # -- coverage ----------------------------------------------------------------------------------------

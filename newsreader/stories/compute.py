@@ -14,6 +14,8 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from newsreader.store.indexer import max_nudge
+from newsreader.store.prepare import TIES
 from newsreader.store.transactions import rollback
 from newsreader.stories import coverage, editions, related, tables
 from newsreader.stories.cluster import DAY, SPAN, WINDOW, Group, Grouper
@@ -154,13 +156,18 @@ def recompute(db: sqlite3.Connection) -> Outcome:
 
 
 def _changed(db: sqlite3.Connection) -> tuple[list[int], list[int]]:
-    """Publication times of articles new or changed since the last run, and rowids gone."""
-    new = [p for (p,) in db.execute(
-        "SELECT a.published FROM articles a LEFT JOIN story_articles s ON s.rowid = a.rowid "
-        "WHERE a.published IS NOT NULL AND a.rowid >= 0 AND (s.rowid IS NULL OR s.id != a.id)")]
-    gone = [r for (r,) in db.execute(
-        "SELECT s.rowid FROM story_articles s LEFT JOIN articles a ON a.rowid = s.rowid "
-        "WHERE a.rowid IS NULL OR a.id != s.id")]
+    """Publication times of articles new or changed since the last run, and rowids gone: read
+    from ``story_pending`` (filled by triggers on ``articles``), not from every row."""
+    new: list[int] = []
+    gone: list[int] = []
+    for rowid, published, article_id, known_id in db.execute(
+            "SELECT p.rowid, a.published, a.id, s.id FROM story_pending p "
+            "LEFT JOIN articles a ON a.rowid = p.rowid LEFT JOIN story_articles s ON s.rowid = p.rowid"):
+        dated = article_id is not None and published is not None and rowid >= 0
+        if dated:
+            new.append(published)
+        if known_id is not None and (not dated or known_id != article_id):
+            gone.append(rowid)
     return new, gone
 
 
@@ -172,6 +179,7 @@ def update(db: sqlite3.Connection) -> Outcome | None:
     db.execute("BEGIN IMMEDIATE")
     try:
         new, gone = _changed(db)
+        db.execute("DELETE FROM story_pending")
         if not new and not gone:
             db.execute("COMMIT")
             return None
@@ -183,18 +191,21 @@ def update(db: sqlite3.Connection) -> Outcome | None:
             ids = [i for (i,) in db.execute(f"SELECT id FROM story_articles WHERE rowid IN ({_ints(gone)})")]
             related.forget(db, ids)
             db.executemany("DELETE FROM story_articles WHERE rowid = ?", [(r,) for r in gone])
-            coverage.build_map(db)
+            coverage.update_map(db, None, gone)
             db.execute("COMMIT")
             return None
         start = min(times) // DAY * DAY
         end = _extend(db, start, (max(times) // DAY + 1) * DAY)
         old = _clear_range(db, start, end, gone)
-        known = {r for (r,) in db.execute("SELECT rowid FROM story_articles")}
+        # the rows kept of what the run reads (its context): they were indexed first
+        known = {r for (r,) in db.execute("SELECT rowid FROM story_articles WHERE rowid >= ?",
+                                          ((start - WINDOW) * TIES,))}
         outcome = _run(db, start, end, known, old)
-        kept = {g[0] for g in outcome.groups}
-        db.executemany("DELETE FROM stories WHERE id = ? AND id NOT IN (SELECT story FROM story_articles "
-                       "WHERE story IS NOT NULL)", [(s,) for s in old - kept])
-        coverage.build_map(db)
+        # a story whose articles now stand alone (or joined others) goes; its first article's id
+        # may still head a group of one, so only the rows decide
+        db.executemany("DELETE FROM stories WHERE id = ? AND NOT EXISTS "
+                       "(SELECT 1 FROM story_articles s WHERE s.story = stories.id)", [(s,) for s in old])
+        coverage.update_map(db, (start - WINDOW, end), gone)
         db.execute("COMMIT")
     except BaseException:
         rollback(db)  # a full disk has ended the transaction already
@@ -216,9 +227,10 @@ def _extend(db: sqlite3.Connection, start: int, end: int) -> int:
 def _clear_range(db: sqlite3.Connection, start: int, end: int, gone: list[int]) -> set[str]:
     """Forget the rows of articles published in [start, end) and of those gone; returns the story
     ids they were in."""
-    rows = db.execute(
+    rows = db.execute(  # rowids are publication times x TIES, a tie nudged up: the range finds rows fast
         "SELECT s.rowid, s.id, s.story FROM story_articles s JOIN articles a ON a.rowid = s.rowid "
-        "WHERE a.published >= ? AND a.published < ?", (start, end)).fetchall()
+        "WHERE s.rowid >= ? AND s.rowid < ? AND a.published >= ? AND a.published < ?",
+        (start * TIES, end * TIES + max_nudge(db) + 1, start, end)).fetchall()
     rows += db.execute(f"SELECT rowid, id, story FROM story_articles WHERE rowid IN ({_ints(gone)})").fetchall()
     db.executemany("DELETE FROM story_articles WHERE rowid = ?", [(r,) for r, _, _ in rows])
     stories = {s for _, _, s in rows if s}

@@ -12,9 +12,12 @@ import sqlite3
 import time
 from array import array
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from newsreader.store import tokens
+from newsreader.store.indexer import max_nudge
+from newsreader.store.prepare import TIES
 from newsreader.store.search import matching_rowids
 
 BY = ("day", "week", "month")
@@ -31,18 +34,55 @@ class Map:
     outlets: list[str]
 
 
+_SHOWN_ROWS = ("SELECT a.rowid, a.outlet, a.published FROM articles a WHERE a.published IS NOT NULL AND NOT EXISTS "
+               "(SELECT 1 FROM story_articles e WHERE e.rowid = a.rowid AND e.edition_of IS NOT NULL)")
+
+
 def build_map(db: sqlite3.Connection) -> None:
-    """Store the map (inside the caller's transaction); called when articles changed."""
-    rowids, codes, published = array("q"), array("H"), array("q")
+    """Store the map (inside the caller's transaction) from every article."""
     names: dict[str, int] = {}
-    for rowid, outlet, moment in db.execute(
-            "SELECT a.rowid, a.outlet, a.published FROM articles a WHERE a.published IS NOT NULL AND NOT EXISTS "
-            "(SELECT 1 FROM story_articles e WHERE e.rowid = a.rowid AND e.edition_of IS NOT NULL) ORDER BY a.rowid"):
+    rowids, codes, published = _arrays(db.execute(_SHOWN_ROWS + " ORDER BY a.rowid"), names)
+    _store(db, Map(rowids, codes, published, list(names)))
+
+
+def update_map(db: sqlite3.Connection, span: tuple[int, int] | None, gone: Iterable[int]) -> None:
+    """Bring the stored map up to date (inside the caller's transaction) after an update that
+    regrouped the articles published in ``span`` (``[start, end)`` epoch seconds) and dropped
+    the rows ``gone``: only those entries are read again, not every article."""
+    mapping = load_map(db)
+    if mapping is None:
+        build_map(db)
+        return
+    rowids, codes, published = mapping.rowids, mapping.codes, mapping.published
+    for rowid in sorted(set(gone), reverse=True):
+        i = bisect_left(rowids, rowid)
+        if i < len(rowids) and rowids[i] == rowid:
+            del rowids[i], codes[i], published[i]
+    names = {name: code for code, name in enumerate(mapping.outlets)}
+    if span is not None:
+        # rowids are publication times x TIES, a tie nudged up: this rowid range holds every
+        # article published in the span (and perhaps a few nudged into it, read again too)
+        low, high = span[0] * TIES, span[1] * TIES + max_nudge(db) + 1
+        lo, hi = bisect_left(rowids, low), bisect_left(rowids, high)
+        fresh = _arrays(db.execute(_SHOWN_ROWS + " AND a.rowid >= ? AND a.rowid < ? ORDER BY a.rowid",
+                                   (low, high)), names)
+        rowids[lo:hi], codes[lo:hi], published[lo:hi] = fresh
+    _store(db, Map(rowids, codes, published, list(names)))
+
+
+def _arrays(rows: Iterable[tuple[int, str, int]], names: dict[str, int]) -> tuple[array, array, array]:
+    rowids, codes, published = array("q"), array("H"), array("q")
+    for rowid, outlet, moment in rows:
         rowids.append(rowid)
         codes.append(names.setdefault(outlet, len(names)) & 0xFFFF)
         published.append(moment)
+    return rowids, codes, published
+
+
+def _store(db: sqlite3.Connection, mapping: Map) -> None:
     db.execute("INSERT OR REPLACE INTO coverage_map VALUES (1, ?, ?, ?, ?)",
-               (rowids.tobytes(), codes.tobytes(), published.tobytes(), " ".join(names)))
+               (mapping.rowids.tobytes(), mapping.codes.tobytes(), mapping.published.tobytes(),
+                " ".join(mapping.outlets)))
 
 
 def load_map(db: sqlite3.Connection) -> Map | None:

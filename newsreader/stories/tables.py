@@ -6,6 +6,10 @@ entry, the id of the entry it belongs to. ``stories`` describes each story of tw
 entries; ``story_keys`` keeps every group's profile for finding related stories later;
 ``story_related`` holds the direct links. Each algorithm's version sits in the cache's
 ``meta`` table, so a new algorithm recomputes these tables without re-parsing any file.
+
+``story_pending`` is what the next update must look at: triggers on ``articles`` note the
+rowid of every article added, changed or removed, so an update after indexing one day reads
+that day's rows, not every row of the cache.
 """
 
 from __future__ import annotations
@@ -47,6 +51,19 @@ CREATE TABLE IF NOT EXISTS coverage_map (
     published BLOB NOT NULL,     -- int64 publication time of each
     outlets TEXT NOT NULL        -- outlet keys by code, space-separated
 );
+CREATE TABLE IF NOT EXISTS story_pending (
+    rowid INTEGER PRIMARY KEY    -- an article added, changed or removed since the last update
+);
+CREATE TRIGGER IF NOT EXISTS story_pending_insert AFTER INSERT ON articles BEGIN
+    INSERT OR IGNORE INTO story_pending VALUES (new.rowid);
+END;
+CREATE TRIGGER IF NOT EXISTS story_pending_update AFTER UPDATE ON articles BEGIN
+    INSERT OR IGNORE INTO story_pending VALUES (old.rowid);
+    INSERT OR IGNORE INTO story_pending VALUES (new.rowid);
+END;
+CREATE TRIGGER IF NOT EXISTS story_pending_delete AFTER DELETE ON articles BEGIN
+    INSERT OR IGNORE INTO story_pending VALUES (old.rowid);
+END;
 CREATE TABLE IF NOT EXISTS story_related (
     story TEXT NOT NULL,
     related TEXT NOT NULL,
@@ -55,14 +72,32 @@ CREATE TABLE IF NOT EXISTS story_related (
 ) WITHOUT ROWID;
 """
 
-TABLES = ("story_articles", "stories", "story_keys", "story_related", "coverage_map")
+TABLES = ("story_articles", "stories", "story_keys", "story_related", "coverage_map", "story_pending")
+TRIGGERS = ("story_pending_insert", "story_pending_update", "story_pending_delete")
 
 
 def ensure(db: sqlite3.Connection) -> None:
-    """Create the tables when missing (inside the caller's transaction)."""
-    for statement in SCHEMA.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    """Create the tables and triggers when missing (inside the caller's transaction)."""
+    for statement in _statements(SCHEMA):
+        db.execute(statement)
+
+
+def _statements(schema: str) -> list[str]:
+    """The schema's statements one by one (a trigger's body keeps its inner semicolons)."""
+    out: list[str] = []
+    pending = ""
+    for piece in schema.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                out.append(pending.strip())
+            pending = ""
+    return out
+
+
+def note_pending(db: sqlite3.Connection, rowids: list[int]) -> None:
+    """Note articles the next update must look at (the triggers do this as rows change)."""
+    db.executemany("INSERT OR IGNORE INTO story_pending VALUES (?)", [(r,) for r in rowids])
 
 
 def versions(db: sqlite3.Connection) -> tuple[str | None, str | None]:
@@ -74,9 +109,14 @@ def versions(db: sqlite3.Connection) -> tuple[str | None, str | None]:
 def current(db: sqlite3.Connection) -> bool:
     """Whether the tables exist and were computed by this version of both algorithms."""
     try:
-        return versions(db) == (STORIES_VERSION, EDITIONS_VERSION)
+        if versions(db) != (STORIES_VERSION, EDITIONS_VERSION):
+            return False
     except sqlite3.OperationalError:
         return False
+    marks = ",".join("?" * len(TRIGGERS))
+    found = db.execute(f"SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",
+                       TRIGGERS).fetchone()[0]
+    return bool(found == len(TRIGGERS))  # tables from before the triggers: recompute once
 
 
 def mark_current(db: sqlite3.Connection) -> None:
