@@ -1,25 +1,30 @@
 """Stories, editions, related links and coverage at scale, on copies of one real day.
 
-    python benchmarks/bench_stories.py [N]        (default 20000)
+    python benchmarks/bench_stories.py [N]        (default 100000)
 
-Builds a cache of N articles by copying the real day of ``shared/corpus/waimei-sample``
-(436 articles, 20 outlets) day after day: article k of day d is the sample's article
-k % 436 moved d days later, with its own id and URL, so every day holds the same real
-stories (a stress test for the span cap: the same headlines recur daily). Rows go into the
-cache directly (articles, bodies, search index), not through the parsers, so only the
-story side is timed. Then measures, on one core (CPU time) and in wall time:
-the full recompute (ms per article, extra peak memory), grouping one new day, the
-``stories`` query of one day, ``story ID``, and ``coverage`` for a rare and a common term.
+Builds (once; kept in ``benchmarks/out/stories-N``) a cache of N articles by copying the
+real day of ``shared/corpus/waimei-sample`` (436 articles, 20 outlets, both scripts, the
+RFI/BBC/DW editions) day after day: article k of day d is the sample's article k % 436
+moved d days later, with its own id and URL, so every day holds the same real stories and
+their editions (the dense worst case for grouping: the same headlines recur daily, within
+the comparison window and the span cap). Rows go into the cache directly (articles,
+bodies, the three search indexes, the count tables), not through the parsers, so only the
+story side is timed. Then measures, in a fresh process, on one core (CPU time) and in wall
+time: the full recompute of editions + stories + related links (ms per article, extra peak
+memory), grouping one new day after it, ``stories --since D --until D``, ``story ID``,
+``coverage`` for terms of a few hundred to hundreds of thousands of hits, and the app's
+coverage pane (``C`` after a search) from push to drawn.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import resource
 import sqlite3
+import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -27,61 +32,93 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 DAY = 86400
+CHUNK = 5000
 
 
-def _home() -> Path:
-    home = Path(tempfile.mkdtemp(prefix="bench-stories-"))
-    for name in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
-        os.environ[name] = str(home / name.lower())
-    return home
+def _use(home: Path) -> None:
+    home = home.resolve()  # relative XDG dirs are ignored (platformdirs falls back to ~/.cache)
+    for name, sub in (("XDG_CACHE_HOME", "cache"), ("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config")):
+        os.environ[name] = str(home / sub)
 
 
-def build(count: int) -> tuple[object, int]:
-    """A library whose cache holds ``count`` copied articles; returns it and the last day's start."""
+def build(count: int, home: Path) -> None:
+    """Write a cache of ``count`` copied articles under ``home`` (its XDG dirs)."""
+    from newsreader.store import counts, tokens
     from newsreader.store.library import Library
-    from newsreader.store.prepare import TIES
+    from newsreader.store.prepare import MAX_SEARCHED_CHARS, TIES, search_text
 
+    _use(home)
     shared = next(p / "shared" for p in ROOT.parents if (p / "shared" / "corpus").is_dir())
     library = Library(warn=lambda m: None)
     library.index([str(shared / "corpus" / "waimei-sample")])
     db: sqlite3.Connection = library.db
     columns = [c[1] for c in db.execute("PRAGMA table_info(articles)")]
-    body_columns = [c[1] for c in db.execute("PRAGMA table_info(bodies)")][1:]  # after the rowid
-    sample = db.execute(f"SELECT a.*, {', '.join('b.' + c for c in body_columns)} FROM articles a "
-                        "JOIN bodies b ON b.rowid = a.rowid ORDER BY a.rowid").fetchall()
-    tokens = {r[0]: (t, b) for r in sample for t, b in [_tokens(db, r[0])]}
+    sample = db.execute("SELECT a.*, b.data FROM articles a JOIN bodies b ON b.rowid = a.rowid "
+                        "ORDER BY a.rowid").fetchall()
+    at = {name: n for n, name in enumerate(columns)}
+    forms = []
+    from newsreader.store import bodies
+
+    for row in sample:
+        title_tokens, title_chars = tokens.index_forms(row[at["title"]])
+        text = search_text(row[at["summary"]], bodies.text_of(db, row[-1]))[:MAX_SEARCHED_CHARS]
+        body_tokens, body_chars = tokens.index_forms(text)
+        forms.append((title_tokens, body_tokens, tokens.char_tokens(title_chars, body_chars)))
+    used = {r[0] for r in sample}
+    per_day = len(sample)
     db.execute("BEGIN")
     db.execute("DELETE FROM story_articles")
-    per_day = len(sample)
+    started = time.monotonic()
+    articles, frames, search, titles, chars = [], [], [], [], []
+
+    def flush() -> None:
+        marks = ",".join("?" * len(columns))
+        db.executemany(f"INSERT INTO articles VALUES ({marks})", articles)
+        db.executemany("INSERT INTO bodies VALUES (?, ?)", frames)
+        db.executemany("INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)", search)
+        db.executemany("INSERT INTO titles (rowid, title) VALUES (?, ?)", titles)
+        db.executemany("INSERT INTO chars (rowid, c) VALUES (?, ?)", chars)
+        for lst in (articles, frames, search, titles, chars):
+            lst.clear()
+
     for n in range(per_day, count):
         day, k = divmod(n, per_day)
-        row = list(sample[k])
-        published = row[columns.index("published")] + day * DAY
-        article_id = hashlib.sha1(f"copy:{n}".encode()).hexdigest()[:16]
-        row[columns.index("id")] = article_id
-        row[columns.index("url")] = f"{row[columns.index('url')]}#copy{n}"
-        row[columns.index("published")] = published
+        row = list(sample[k][:len(columns)])
+        published = row[at["published"]] + day * DAY
+        row[at["id"]] = hashlib.sha1(f"copy:{n}".encode()).hexdigest()[:16]
+        row[at["url"]] = f"{row[at['url']]}#copy{n}"
+        row[at["published"]] = published
         rowid = published * TIES
-        while db.execute("SELECT 1 FROM articles WHERE rowid = ?", (rowid,)).fetchone():
+        while rowid in used:
             rowid += 1
+        used.add(rowid)
         row[0] = rowid
-        db.execute(f"INSERT INTO articles VALUES ({','.join('?' * len(columns))})", row[:len(columns)])
-        db.execute(f"INSERT INTO bodies VALUES (?{', ?' * len(body_columns)})",
-                   (rowid, *row[len(columns):]))
-        title_tokens, body_tokens = tokens[sample[k][0]]
-        db.execute("INSERT INTO search (rowid, title, body) VALUES (?, ?, ?)", (rowid, title_tokens, body_tokens))
+        articles.append(row)
+        frames.append((rowid, sample[k][-1]))
+        title_tokens, body_tokens, char_tokens = forms[k]
+        search.append((rowid, title_tokens, body_tokens))
+        titles.append((rowid, title_tokens))
+        chars.append((rowid, char_tokens))
+        if len(articles) >= CHUNK:
+            flush()
+            if n // CHUNK % 20 == 0:
+                rate = (n - per_day) / (time.monotonic() - started)
+                print(f"  {n} articles, {rate:.0f}/s", flush=True)
+    flush()
+    counts.rebuild(db, with_read=False)
     db.execute("COMMIT")
-    newest = db.execute("SELECT max(published) FROM articles").fetchone()[0]
-    return library, newest // DAY * DAY
+    library.close()
 
 
-def _tokens(db: sqlite3.Connection, rowid: int) -> tuple[str, str]:
-    from newsreader.store import tokens
-    from newsreader.stories.source import lead_text
-
-    title, summary, frame = db.execute("SELECT a.title, a.summary, b.data FROM articles a JOIN bodies b "
-                                       "ON b.rowid = a.rowid WHERE a.rowid = ?", (rowid,)).fetchone()
-    return tokens.index_tokens(title), tokens.index_tokens(lead_text(db, summary, frame, 100_000))
+def _ensure(count: int) -> Path:
+    home = HERE / "out" / f"stories-{count}"
+    done = home / ".complete"
+    if not done.exists():
+        started = time.perf_counter()
+        subprocess.run([sys.executable, __file__, "--build", str(count), str(home)], check=True)
+        done.write_text("ok")
+        print(f"built a cache of {count} articles in {time.perf_counter() - started:.0f} s")
+    return home
 
 
 def timed(run, repeat: int = 5) -> tuple[float, float]:
@@ -95,45 +132,104 @@ def timed(run, repeat: int = 5) -> tuple[float, float]:
     return sorted(walls)[len(walls) // 2], sorted(cpus)[len(cpus) // 2]
 
 
-def main() -> None:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
-    _home()
-    started = time.perf_counter()
-    library, last_start = build(count)
-    n = library.db.execute("SELECT count(*) FROM articles").fetchone()[0]
-    print(f"built a cache of {n} articles in {time.perf_counter() - started:.0f} s")
+def _ms(pair: tuple[float, float]) -> str:
+    return f"{pair[1] * 1000:.1f} ms CPU, {pair[0] * 1000:.1f} ms wall"
+
+
+def _new_day(db: sqlite3.Connection, start: int) -> int:
+    """Make the day from ``start`` on look just indexed: its articles are unknown to the story
+    tables, as after an index (returns how many)."""
+    rows = [r for (r,) in db.execute("SELECT rowid FROM articles WHERE published >= ?", (start,))]
+    from newsreader.stories import tables
+
+    db.execute("BEGIN")
+    db.executemany("DELETE FROM story_articles WHERE rowid = ?", [(r,) for r in rows])
+    tables.note_pending(db, rows)
+    db.execute("COMMIT")
+    return len(rows)
+
+
+async def _pane(library, query: str) -> float:
+    """Seconds from pushing the coverage pane of ``query`` until it is drawn."""
+    from newsreader.tui.app import NewsReaderApp
+    from newsreader.tui.screens.coverage import CoverageScreen
+
+    app = NewsReaderApp(library, index_on_start=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            screen = CoverageScreen(library, query, app.main.view, app.main.variant)
+            await app.push_screen(screen)
+            await pilot.pause()
+            times.append(time.perf_counter() - started)
+            screen.dismiss(None)
+            await pilot.pause()
+    return sorted(times)[1]
+
+
+def measure(count: int) -> None:
+    """Every figure on the kept cache of ``count`` articles."""
+    home = _ensure(count)
+    _use(home)
+    from datetime import datetime
+
+    from newsreader.store.library import Library
     from newsreader.stories import compute
 
+    library = Library(warn=print)
     db = library.db
+    n = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    newest = db.execute("SELECT max(published) FROM articles").fetchone()[0]
+    last_start = newest // DAY * DAY
+    print(f"{n} articles, load average {os.getloadavg()[0]:.1f}")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     wall, cpu = time.perf_counter(), time.process_time()
-    outcome = compute.recompute(db)
+    compute.recompute(db)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     extra = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss) / 1024
     stories = db.execute("SELECT count(*), max(articles), max(last - first) FROM stories").fetchone()
-    print(f"recompute: {cpu:.1f} s CPU ({cpu * 1000 / n:.2f} ms per article), {wall:.1f} s wall, "
-          f"+{extra:.0f} MB peak; {stories[0]} stories, largest {stories[1]}, longest span {stories[2] / 3600:.0f} h")
-    # a new day: forget the last day's rows, as if it had just been indexed
-    day_rows = db.execute("SELECT count(*) FROM articles WHERE published >= ?", (last_start,)).fetchone()[0]
-    db.execute("DELETE FROM story_articles WHERE rowid IN (SELECT rowid FROM articles WHERE published >= ?)",
-               (last_start,))
-    wall, cpu = time.perf_counter(), time.process_time()
-    compute.update(db)
-    print(f"a new day of {day_rows} articles grouped in {time.perf_counter() - wall:.2f} s wall, "
-          f"{time.process_time() - cpu:.2f} s CPU")
-    from datetime import date, datetime
-
-    day = datetime.fromtimestamp(last_start).date() if last_start else date.today()
-    w, _ = timed(lambda: library.stories(since=day, until=day))
-    print(f"stories --since D --until D: {w * 1000:.1f} ms ({len(library.stories(since=day, until=day))} stories)")
-    some = db.execute("SELECT id FROM stories ORDER BY articles DESC LIMIT 1").fetchone()[0]
-    w, _ = timed(lambda: library.story(some))
-    print(f"story ID: {w * 1000:.1f} ms")
-    for term in ("郑爽", "拜登", "中国"):
+    links = db.execute("SELECT count(*) FROM story_related").fetchone()[0]
+    hidden = db.execute("SELECT count(*) FROM story_articles WHERE edition_of IS NOT NULL").fetchone()[0]
+    print(f"recompute (editions + stories + related + coverage map): {cpu:.1f} s CPU "
+          f"({cpu * 1000 / n:.2f} ms per article), {wall:.1f} s wall, +{extra:.0f} MB peak; "
+          f"{stories[0]} stories, largest {stories[1]}, longest span {stories[2] / 3600:.0f} h, "
+          f"{hidden} editions, {links} related links")
+    for _ in range(3):
+        day_rows = _new_day(db, last_start)
+        wall, cpu = time.perf_counter(), time.process_time()
+        compute.update(db)
+        print(f"a new day of {day_rows} articles grouped: {time.process_time() - cpu:.2f} s CPU, "
+              f"{time.perf_counter() - wall:.2f} s wall")
+    day = datetime.fromtimestamp(last_start).date()
+    found = library.stories(since=day, until=day)
+    print(f"stories --since {day} --until {day}: {_ms(timed(lambda: library.stories(since=day, until=day)))} "
+          f"({len(found)} stories)")
+    found = library.stories(limit=5)
+    print(f"stories --limit 5 (newest): {_ms(timed(lambda: library.stories(limit=5)))}")
+    big, size = db.execute("SELECT id, articles FROM stories ORDER BY articles DESC LIMIT 1").fetchone()
+    print(f"story ID ({size} articles): {_ms(timed(lambda: library.story(big)))}")
+    member = db.execute("SELECT id FROM story_articles WHERE story = ? ORDER BY rowid DESC LIMIT 1",
+                        (big,)).fetchone()[0]
+    print(f"story ID by a later member's id: {_ms(timed(lambda: library.story(member)))}")
+    lone = db.execute("SELECT id FROM story_articles WHERE story IS NULL AND edition_of IS NULL LIMIT 1").fetchone()[0]
+    print(f"story ID of a lone article: {_ms(timed(lambda: library.story(lone)))}")
+    for term in ("郑爽", "疫苗", "拜登", "中国"):
         result = library.coverage(term)
-        w, _ = timed(lambda term=term: library.coverage(term), 3)
-        print(f"coverage {term}: {w * 1000:.0f} ms for {result['total']} hits")
-    del outcome
+        print(f"coverage {term} ({result['total']} hits): {_ms(timed(lambda term=term: library.coverage(term), 3))}; "
+              f"by month {_ms(timed(lambda term=term: library.coverage(term, by='month'), 3))}")
+    for term in ("郑爽", "中国"):
+        print(f"coverage pane {term}: {asyncio.run(_pane(library, term)) * 1000:.0f} ms wall, push to drawn")
+    library.close()
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--build"]:
+        build(int(sys.argv[2]), Path(sys.argv[3]))
+        return
+    measure(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
 
 
 if __name__ == "__main__":
