@@ -339,6 +339,39 @@ def test_tables_from_before_the_triggers_are_recomputed(tmp_path: Path) -> None:
 # -- coverage ----------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Kolkata", "UTC"])
+def test_coverage_in_memory_counts_as_a_join_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, zone: str) -> None:
+    """The array counting (map lookup, local buckets, histogram) gives what counting each hit's
+    row through SQL gives: for articles around local midnights, a DST change, a month's and a
+    year's turn, an undated one, per day, week and month, for every outlet and for one."""
+    import time as clock
+
+    monkeypatch.setenv("TZ", zone)
+    clock.tzset()
+    folder = tmp_path / "a"
+    moments = ["2023-11-04T03:59:59Z", "2023-11-04T04:00:00Z", "2023-11-05T04:30:00Z", "2023-11-05T05:00:00Z",
+               "2023-11-05T06:10:00Z", "2023-11-30T18:29:59Z", "2023-11-30T18:30:00Z", "2023-12-31T23:59:59Z",
+               "2024-01-01T00:00:00Z", "2024-01-01T05:00:00Z", "2024-02-29T12:00:00Z", None]
+    hosts = ["www.rfi.fr/cn/a", "www.zaobao.com/realtime/b", "www.dw.com/zh/c"]
+    for n, when in enumerate(moments):
+        write_post(folder, f"https://{hosts[n % 3]}-{n}", f"台风海鸥过境第{n}报", when, paragraphs(TYPHOON[:2]))
+    write_post(folder, "https://www.dw.com/zh/other-1", "北海道发生地震", "2023-11-05T05:00:00Z", paragraphs(EARTHQUAKE))
+    library = library_for(folder)
+    try:
+        for by in coverage.BY:
+            for outlet in (None, "dw", "nosuch"):
+                for query in ("海鸥", "台风 OR 地震", "过境"):
+                    counted = coverage.count(library.db, query, by=by, outlet=outlet)
+                    joined = coverage.count_by_sql(library.db, query, by=by, outlet=outlet)
+                    assert counted["outlets"] == joined["outlets"], (by, outlet, query)
+                    assert counted["total"] == joined["total"]
+        assert coverage.count(library.db, "海鸥")["total"] == len(moments) - 1  # the undated one is in no bucket
+    finally:
+        library.close()
+        monkeypatch.delenv("TZ")
+        clock.tzset()
+
+
 def test_coverage_counts_per_outlet_and_bucket(tmp_path: Path) -> None:
     typhoon_archive(tmp_path / "a")
     write_post(tmp_path / "a", "https://www.rfi.fr/cn/中国/20230910-湛江", "湛江灾后重建 台风过后一周",
