@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import opencc
@@ -366,6 +367,9 @@ def test_coverage_in_memory_counts_as_a_join_does(tmp_path: Path, monkeypatch: p
                     assert counted["outlets"] == joined["outlets"], (by, outlet, query)
                     assert counted["total"] == joined["total"]
         assert coverage.count(library.db, "海鸥")["total"] == len(moments) - 1  # the undated one is in no bucket
+        with_numpy = [coverage.count(library.db, "海鸥", by=by) for by in coverage.BY]
+        monkeypatch.setitem(sys.modules, "numpy", None)  # an install without numpy counts the same
+        assert [coverage.count(library.db, "海鸥", by=by) for by in coverage.BY] == with_numpy
     finally:
         library.close()
         monkeypatch.delenv("TZ")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -168,31 +168,51 @@ def count(db: sqlite3.Connection, query: str, *, by: str = "day", outlet: str | 
     The hits' rowids are looked up in the map (a sorted search), their publication times
     put in local buckets (a sorted search in the buckets' starts) and counted per outlet and
     bucket at once (a histogram): a few array operations whatever the number of hits."""
-    import numpy as np
-
     if by not in BY:
         raise ValueError(f"unknown bucket {by!r} (use day, week or month)")
     result: dict = {"query": query, "by": by, "total": 0, "outlets": {}}
     row = db.execute("SELECT rowids, codes, published, outlets FROM coverage_map WHERE id = 1").fetchone()
     if tokens.match_expression(query) is None or row is None:
         return result
+    names = row[3].split()
+    if outlet and outlet not in names:
+        return result
+    wanted = names.index(outlet) if outlet else None
+    try:
+        import numpy  # noqa: F401
+    except ImportError:  # an install without it: the same counts, a Python object per hit
+        cells, buckets = _cells_python(db, query, row, by, wanted, start, end)
+    else:
+        cells, buckets = _cells(db, query, row, by, wanted, start, end)
+    outlets: dict[str, dict[str, int]] = {}
+    for (code, b), n in sorted(cells.items()):
+        outlets.setdefault(names[code], {})[buckets[b]] = n
+    result["total"] = sum(cells.values())
+    result["outlets"] = dict(sorted(outlets.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])))
+    return result
+
+
+Cells = dict[tuple[int, int], int]  # (outlet code, bucket number) -> matching articles
+
+
+def _cells(db: sqlite3.Connection, query: str, row: tuple, by: str, wanted: int | None,
+           start: int | None, end: int | None) -> tuple[Cells, list[str]]:
+    import numpy as np
+
     rowids = np.frombuffer(row[0], dtype=np.int64)
     codes = np.frombuffer(row[1], dtype=np.uint16)
     published = np.frombuffer(row[2], dtype=np.int64)
-    names = row[3].split()
     hits = _hits(db, query)
     if not hits.size or not rowids.size:
-        return result
+        return {}, []
     at = np.searchsorted(rowids, hits)
     at = at[at < rowids.size]  # (hits are sorted: those past the last rowid are the tail)
     at = at[rowids[at] == hits[:at.size]]  # hits not in the map (hidden editions, undated) go
     moments = published[at]
     found = codes[at]
     keep = np.ones(at.size, dtype=bool)
-    if outlet:
-        if outlet not in names:
-            return result
-        keep &= found == names.index(outlet)
+    if wanted is not None:
+        keep &= found == wanted
     if start is not None:
         keep &= moments >= start
     if end is not None:
@@ -200,21 +220,44 @@ def count(db: sqlite3.Connection, query: str, *, by: str = "day", outlet: str | 
     if not keep.all():
         moments, found = moments[keep], found[keep]
     if not moments.size:
-        return result
+        return {}, []
     starts, buckets = _starts(int(moments.min()), int(moments.max()), by)
     index = np.searchsorted(np.array(starts, dtype=np.int64), moments, side="right") - 1
     index = np.maximum(index, 0)  # (a moment before its local midnight's start: the first bucket)
-    width = len(names)
+    width = len(row[3].split())
     table = np.bincount(index * width + found.astype(np.int64), minlength=len(buckets) * width)
-    table = table.reshape(len(buckets), width)
-    outlets: dict[str, dict[str, int]] = {}
-    for code in np.flatnonzero(table.sum(axis=0)):
-        column = table[:, code]
-        outlets[names[code]] = {buckets[b]: int(column[b]) for b in np.flatnonzero(column)}
-    ordered = sorted(outlets.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
-    result["total"] = int(table.sum())
-    result["outlets"] = dict(ordered)
-    return result
+    return {(int(k % width), int(k // width)): int(table[k]) for k in np.flatnonzero(table)}, buckets
+
+
+def _cells_python(db: sqlite3.Connection, query: str, row: tuple, by: str, wanted: int | None,
+                  start: int | None, end: int | None) -> tuple[Cells, list[str]]:
+    rowids, codes, published = array("q"), array("H"), array("q")
+    rowids.frombytes(row[0])
+    codes.frombytes(row[1])
+    published.frombytes(row[2])
+    found = search.plan(query)
+    if found is None:
+        return {}, []
+    matched: list[tuple[int, int]] = []
+    i, size = 0, len(rowids)
+    for (hit,) in db.execute(f"SELECT rowid FROM {found.table} WHERE {found.table} MATCH ? ORDER BY rowid",
+                             (found.anywhere,)):
+        i = bisect_left(rowids, hit, i)
+        if i >= size:
+            break
+        moment = published[i]
+        if rowids[i] != hit or (wanted is not None and codes[i] != wanted) \
+                or (start is not None and moment < start) or (end is not None and moment >= end):
+            continue
+        matched.append((codes[i], moment))
+    if not matched:
+        return {}, []
+    starts, buckets = _starts(min(m for _, m in matched), max(m for _, m in matched), by)
+    cells: Cells = {}
+    for code, moment in matched:
+        key = (code, max(bisect_right(starts, moment) - 1, 0))
+        cells[key] = cells.get(key, 0) + 1
+    return cells, buckets
 
 
 def span(buckets: list[str], by: str) -> list[str]:
