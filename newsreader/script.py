@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from operator import ne
 
 import opencc
 
@@ -18,7 +19,7 @@ from newsreader.model import Script, View
 # The traditional variant: plain OpenCC traditional, Taiwan or Hong Kong standard.
 VARIANTS = {"plain": "s2t", "tw": "s2tw", "twp": "s2twp", "hk": "s2hk"}
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_NOT_HAN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 @lru_cache(maxsize=8)
@@ -99,7 +100,7 @@ def sample_han(text: str, size: int = 500) -> str:
     a few evenly spaced windows in turn, so an article that opens with English, links or a
     long list of names is judged by its body too. Bounded work whatever the length."""
     if len(text) <= size * 3:
-        return "".join(_HAN.findall(text))[:size]
+        return _NOT_HAN.sub("", text)[:size]
     share = -(-size // _WINDOWS)
     window = max(share * 3, len(text) // (_WINDOWS * 4))
     window = min(window, 20_000)
@@ -107,7 +108,7 @@ def sample_han(text: str, size: int = 500) -> str:
     found = []
     for n in range(_WINDOWS):
         start = int(n * step)
-        found.append("".join(_HAN.findall(text, start, start + window))[:size])
+        found.append(_NOT_HAN.sub("", text[start:start + window])[:size])
     # equal shares from the windows that have Han text; what a short window leaves, the others take
     picked = [""] * len(found)
     budget = size
@@ -129,9 +130,11 @@ def detect(text: str, sample: int = 500) -> Script:
     if not chunk:
         return Script.NONE
     as_simplified = to_simplified(chunk)
+    traditional_only = sum(map(ne, chunk, as_simplified)) if len(chunk) == len(as_simplified) else 0
+    if not traditional_only and len(chunk) >= 2:
+        return Script.SIMPLIFIED  # whatever the other count (the share below would be 0): spares the slower conversion
     as_traditional = converter("s2t").convert(chunk)
-    traditional_only = sum(a != b for a, b in zip(chunk, as_simplified, strict=False)) if len(chunk) == len(as_simplified) else 0
-    simplified_only = sum(a != b for a, b in zip(chunk, as_traditional, strict=False)) if len(chunk) == len(as_traditional) else 0
+    simplified_only = sum(map(ne, chunk, as_traditional)) if len(chunk) == len(as_traditional) else 0
     total = traditional_only + simplified_only
     if total == 0:
         return Script.NONE if len(chunk) < 2 else Script.SIMPLIFIED
