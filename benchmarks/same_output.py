@@ -102,7 +102,7 @@ def compare(before: Path, after: Path) -> int:
 def main() -> int:
     """dump or compare."""
     if len(sys.argv) >= 3 and sys.argv[1] == "dump":
-        dump(Path(sys.argv[2]), [Path(a) for a in sys.argv[3:]] or DEFAULT)
+        dump(Path(sys.argv[2]), [Path(a).absolute() for a in sys.argv[3:]] or DEFAULT)
         return 0
     if len(sys.argv) == 4 and sys.argv[1] == "compare":
         return compare(Path(sys.argv[2]), Path(sys.argv[3]))
