@@ -13,9 +13,9 @@ import html2text
 from selectolax.lexbor import LexborHTMLParser
 
 from newsreader.labels import duration_text, media_label  # noqa: F401 - duration_text re-exported
+from newsreader.markers import PLACEHOLDER
 from newsreader.model import Link, Media
 from newsreader.safetext import openable_url
-from newsreader.sources.htmlclean import PLACEHOLDER
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 

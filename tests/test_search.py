@@ -10,7 +10,7 @@ import sys
 import pytest
 from conftest import FIXTURES, ROOT, SEEDS, run_cli
 
-from newsreader.sources.htmlclean import PLACEHOLDER
+from newsreader.markers import PLACEHOLDER
 from newsreader.store import bodies, tokens
 from newsreader.store.library import Library
 

@@ -17,12 +17,10 @@ from urllib.parse import parse_qs, urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from newsreader import cjk
+from newsreader.markers import MARK_CLOSE, MARK_OPEN
 from newsreader.model import Link, Media
 from newsreader.safetext import clean, clean_line, safe_url
 from newsreader.sources import boilerplate, printed
-
-MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
-PLACEHOLDER = re.compile(f"{MARK_OPEN}(\\d+){MARK_CLOSE}")
 
 _DROP = frozenset({
     "script", "style", "noscript", "template", "form", "button", "input", "select", "textarea",

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from newsreader import paths, script
 from newsreader.model import Article, DateOnly
 from newsreader.safetext import storable
-from newsreader.sources import ParseError, parse_file
 from newsreader.store import bodies, tokens
 
 # Search covers the first million characters of a body (a long book chapter's worth); beyond
@@ -115,6 +114,8 @@ def prepare(path: str, dictionary: bytes | None = None) -> FileResult:
         stat = os.stat(paths.external(path))
     except OSError as error:
         return FileResult(path, 0, 0, error=f"cannot read ({error.strerror or error})")
+    from newsreader.sources import ParseError, parse_file  # the parsers: only where files are read
+
     try:
         articles = parse_file(path)
         rows = tuple(to_row(a, dictionary) for a in articles)

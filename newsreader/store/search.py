@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from newsreader import script
+from newsreader.markers import PLACEHOLDER
 from newsreader.safetext import printable_line
-from newsreader.sources.htmlclean import PLACEHOLDER
 from newsreader.store import bodies, tokens
 from newsreader.store.prepare import MAX_SEARCHED_CHARS
 from newsreader.store.records import LISTING_COLUMNS, Listing

@@ -19,8 +19,8 @@ from operator import add
 
 import opencc
 
+from newsreader.markers import PLACEHOLDER
 from newsreader.script import to_simplified
-from newsreader.sources.htmlclean import PLACEHOLDER
 
 # Bump when tokenization changes: a cache built with other tokens is rebuilt.
 VERSION = f"4/opencc-{opencc.__version__}"
