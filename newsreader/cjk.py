@@ -117,6 +117,20 @@ def _glue(tokens: list[str]) -> list[str]:
         glued.append(token)
     if pending_open:
         glued.append(pending_open)
+    return _glue_link_numbers(glued)
+
+
+_LINK_NUMBER = re.compile(r"\[\d{1,4}\]")
+
+
+def _glue_link_numbers(tokens: list[str]) -> list[str]:
+    """A link's number (``浏览器[2]。``) stays on the line of the word it follows."""
+    glued: list[str] = []
+    for token in tokens:
+        if glued and glued[-1] != " " and _LINK_NUMBER.match(token):
+            glued[-1] += token
+        else:
+            glued.append(token)
     return glued
 
 

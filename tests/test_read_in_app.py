@@ -42,3 +42,14 @@ def test_the_note_under_a_body_counts_in_the_singular_too() -> None:
     assert article_layout.tail(one)[0].plain == "4 media, 1 link — press m"  # was "1 links"
     many = SimpleNamespace(media=[], links=[object()] * 2)
     assert article_layout.tail(many)[0].plain == "0 media, 2 links — press m"
+
+
+def test_a_link_number_never_starts_a_line() -> None:
+    from newsreader import cjk
+    text = "由 Mozilla 联合创始人 Brendan Eich 所创公司开发的 Brave 成为首个支持 IPFS 点对点协议的浏览器[2]。IPFS 代表"
+    for width in range(20, 110):
+        lines = cjk.wrap(text, width)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        assert not any(line.startswith(("[", "]", "。")) for line in lines), (width, lines)
+    # a bracketed number after a space is a word of its own and may start a line
+    assert cjk.wrap("见附录 [3] 和表", 8) == ["见附录", "[3] 和表"]
