@@ -29,6 +29,7 @@ def store(library: Library, rows: list[Row]) -> IndexResult:
     writer = Writer(library.db, result)
     for r in rows:
         writer.apply(FileResult(r.source, 1, 1, rows=(r,)))
+    writer.flush()
     library.db.execute("COMMIT")
     return result
 

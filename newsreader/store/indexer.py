@@ -179,6 +179,7 @@ def index(
                 if other not in vanished and other not in changed:
                     changed.append(other)
             db.execute("DELETE FROM files WHERE path = ?", (path,))
+        writer.flush()
         db.execute("COMMIT")
     except BaseException:
         schema.rollback(db)
@@ -204,6 +205,7 @@ def index(
                 db.execute("DELETE FROM files WHERE path = ?", (other,))
             now = time.monotonic()
             if now - last_commit > COMMIT_EVERY:
+                writer.flush()
                 db.execute("COMMIT")
                 db.execute("BEGIN IMMEDIATE")
                 last_commit = now
@@ -215,6 +217,7 @@ def index(
                        [p for p in stale if under(p[0], roots) or not under(p[0], all_roots)])
         if not should_stop():
             db.executemany("INSERT OR REPLACE INTO dirs VALUES (?, ?)", dirs.items())
+        writer.flush()
         db.execute("COMMIT")
     except BaseException:
         schema.rollback(db)
