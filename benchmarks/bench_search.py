@@ -20,12 +20,14 @@ import time
 from common import OUT
 
 QUERIES = {
-    1: ["港", "的", "疫", "黨"],
+    1: ["港", "的", "疫", "黨", "美", "習"],
     2: ["王毅", "台湾", "臺灣", "中国", "网络"],
     3: ["习近平", "習近平", "新冠病"],
     4: ["亚太经济", "人工智能", "言论自由"],
     "latin": ["APEC", "Facebook", "the"],
     "several terms": ["中国 美国", "\"网络审查\" 政府"],
+    # common words side by side where they never are: the lookup walks both long lists to the end
+    "no hit, common words": ["拜登中国", "美国的习近平"],
 }
 
 

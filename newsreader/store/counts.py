@@ -111,8 +111,10 @@ def rebuild(db: sqlite3.Connection, *, with_read: bool) -> None:
 def _read_rows(db: sqlite3.Connection, day: bool) -> list[tuple]:
     """(outlet, day or '', read articles) from the read list joined to the rows."""
     column = DAY.format("a.published") if day else "''"
+    # CROSS JOIN: walk the read list and look each up, never every article (SQLite knows
+    # nothing of the attached list's size and would scan the articles otherwise)
     return db.execute(f"SELECT a.outlet, {column} AS d, count(*) FROM state.read r "
-                      "JOIN articles a ON a.id = r.article_id GROUP BY a.outlet, d").fetchall()
+                      "CROSS JOIN articles a ON a.id = r.article_id GROUP BY a.outlet, d").fetchall()
 
 
 def recount_read(db: sqlite3.Connection) -> None:
@@ -219,5 +221,5 @@ def days(db: sqlite3.Connection, outlet: str) -> list[tuple[str, int, int]]:
         return [(d, n, n - r) for d, n, r in found]
     read = {d: n for o, d, n in db.execute(
         "SELECT a.outlet, " + DAY.format("a.published") + " AS d, count(*) FROM state.read r "
-        "JOIN articles a ON a.id = r.article_id WHERE a.outlet = ? GROUP BY d", (outlet,))}
+        "CROSS JOIN articles a ON a.id = r.article_id WHERE a.outlet = ? GROUP BY d", (outlet,))}
     return [(d, n, n - read.get(d, 0)) for d, n, _r in found]

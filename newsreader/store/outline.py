@@ -213,10 +213,12 @@ def _day_range(scope: Scope) -> tuple[str, list]:
 def _flagged(db: sqlite3.Connection, table: str, scope: Scope, group: str = "''") -> dict[tuple, int]:
     """How many of a scope's articles are in the state's ``read`` or ``starred`` list, by
     (outlet, ``group``): a walk of that list (starred ones are few; read ones only when
-    the read counts are stale), never of every article."""
+    the read counts are stale), never of every article — CROSS JOIN says so: SQLite knows
+    nothing of the attached list's size and walked every article otherwise (0.15 s at
+    100,000 articles, on every first screen)."""
     where, args = scope.where(max_nudge(db))
     return {(outlet, key): n for outlet, key, n in db.execute(
-        f"SELECT a.outlet, {group} AS g, count(*) FROM state.{table} f JOIN articles a ON a.id = f.article_id "
+        f"SELECT a.outlet, {group} AS g, count(*) FROM state.{table} f CROSS JOIN articles a ON a.id = f.article_id "
         f"WHERE {where} GROUP BY a.outlet, g", args)}
 
 
