@@ -45,7 +45,8 @@ from newsreader.store.prepare import Row
 # tables copied per article / per file, kept as the base has them, or emptied
 SHIFTED = {"articles", "bodies", "files", "article_files", "dirs", "day_counts"}
 KEPT = {"meta", "dictionaries"}
-STORIES = {"story_articles", "stories", "story_keys", "story_related", "coverage_map", "story_pending"}
+STORIES = {"story_articles", "stories", "story_keys", "story_related", "coverage_map", "story_pending",
+           "story_resume"}
 FTS_SHADOWS = ("_data", "_idx", "_config", "_docsize", "_content")
 STEP = 0.6180339887  # each copy moves its articles by this fraction of the base's span (wrapping)
 

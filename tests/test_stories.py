@@ -12,7 +12,7 @@ import pytest
 from conftest import SEEDS, run_cli, write_post
 
 from newsreader.store.library import Library
-from newsreader.stories import cluster, compute, coverage, editions, features, tables
+from newsreader.stories import cluster, compute, coverage, editions, features, resume, tables
 
 TYPHOON = [
     "台风“海鸥”今天凌晨在广东湛江沿海登陆，登陆时中心附近最大风力十四级，当地已转移安置群众三万余人。",
@@ -294,14 +294,17 @@ def _coverage_rows(library: Library) -> list[tuple[int, str, int]]:
     return [(r, found.outlets[c], p) for r, c, p in zip(found.rowids, found.codes, found.published, strict=True)]
 
 
-def test_updates_day_by_day_leave_what_a_recompute_makes(tmp_path: Path) -> None:
-    """New days, a changed article and a removed one, each applied by an update that reads only
-    the rows the triggers noted, leave the tables (stories, editions, links, coverage map) as a
-    full recompute makes them."""
+def test_updates_day_by_day_leave_what_a_recompute_makes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new day (resumed from where the last run stopped) and a removed article (regrouped
+    around it), each applied by an update that reads only the rows the triggers noted, leave the
+    tables (stories, editions, links, coverage map) as a full recompute makes them."""
     folder = tmp_path / "a"
     typhoon_archive(folder)
     library = library_for(folder)
     assert library.db.execute("SELECT count(*) FROM story_pending").fetchone()[0] == 0
+    resumed: list[bool] = []
+    run = compute._run
+    monkeypatch.setattr(compute, "_run", lambda *a, **k: (o := run(*a, **k), resumed.append(o.resumed))[0])
     write_post(folder, "https://www.voachinese.com/a/typhoon-2023/1.html", "台风海鸥登陆湛江后减弱 应急部派工作组",
                "2023-09-02T01:00:00Z", paragraphs([TYPHOON[3], TYPHOON[0]]))
     write_post(folder, "https://www.rfi.fr/tw/中國/20230902-北海道地震", "北海道地震後 日本政府設立情報聯絡室",
@@ -309,6 +312,7 @@ def test_updates_day_by_day_leave_what_a_recompute_makes(tmp_path: Path) -> None
     write_post(folder, "https://www.rfi.fr/cn/中国/20230902-北海道地震", "北海道地震后 日本政府设立情报联络室",
                "2023-09-02T02:05:00Z", paragraphs(EARTHQUAKE))
     library.index()
+    assert resumed == [True]  # the new day went on from the kept state: no context rebuilt
     assert library.db.execute("SELECT count(*) FROM story_pending").fetchone()[0] == 0
     assert library.db.execute("SELECT count(*) FROM story_articles WHERE edition_of IS NOT NULL").fetchone()[0] == 1
     stepped = _tables(library)
@@ -320,12 +324,37 @@ def test_updates_day_by_day_leave_what_a_recompute_makes(tmp_path: Path) -> None
     quake = library.story_of(gone_id)
     assert quake is not None
     Path(source).unlink()
+    runs = len(resumed)
     library.index()
+    assert resumed[runs:] == [False]  # a removal regroups around it
     assert library.story_of(gone_id) is None
     assert library.db.execute("SELECT count(*) FROM stories WHERE id = ?", (quake,)).fetchone()[0] == 0
     stepped = _tables(library)
     compute.recompute(library.db)
     assert _tables(library) == stepped
+
+
+def test_a_kept_state_that_is_not_a_groupers_is_never_run(tmp_path: Path) -> None:
+    """The resume state is unpickled with only the grouper's classes allowed: a cache whose state
+    would call anything else is not run, and the update rebuilds its context instead."""
+    import pickle
+
+    folder = tmp_path / "a"
+    typhoon_archive(folder)
+    library = library_for(folder)
+    marker = tmp_path / "ran"
+
+    class Hostile:
+        def __reduce__(self) -> tuple:
+            return (os.system, (f"touch {marker}",))
+
+    library.db.execute("UPDATE story_resume SET data = ?", (pickle.dumps((Hostile(), {})),))
+    assert resume.load(library.db, compute._version()) is None
+    write_post(folder, "https://www.voachinese.com/a/typhoon-2023/1.html", "台风海鸥登陆湛江后减弱 应急部派工作组",
+               "2023-09-02T01:00:00Z", paragraphs([TYPHOON[3], TYPHOON[0]]))
+    library.index()
+    assert not marker.exists()
+    assert library.story_of(ids_by_title(library)["台风海鸥登陆湛江后减弱 应急部派工作组"]) is not None
 
 
 def test_tables_from_before_the_triggers_are_recomputed(tmp_path: Path) -> None:

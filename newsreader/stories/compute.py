@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from newsreader.store.indexer import max_nudge
 from newsreader.store.prepare import TIES
 from newsreader.store.transactions import rollback
-from newsreader.stories import coverage, editions, related, tables
+from newsreader.stories import coverage, editions, related, resume, tables
 from newsreader.stories.cluster import DAY, SPAN, WINDOW, Group, Grouper
 from newsreader.stories.features import Doc, cosine
 from newsreader.stories.source import read_docs
@@ -31,6 +31,7 @@ class Outcome:
     editions: dict[str, str] = field(default_factory=dict)  # hidden edition id -> shown entry id
     articles: int = 0
     seconds: float = 0.0
+    resumed: bool = False  # the run went on from where the last one stopped (resume.py)
 
 
 class _Editions:
@@ -68,13 +69,23 @@ def _typical(group: Group, entries: list[Doc]) -> Doc:
 
 
 def _write(db: sqlite3.Connection, groups: Iterable[Group], hook: _Editions, outcome: Outcome,
-           keep: set[int] | None = None) -> list[tuple]:
+           keep: set[int] | None = None, links: related.Index | None = None) -> list[tuple]:
     """Store the groups (only those with a member not in ``keep``, the unchanged context, when
-    given); returns (id, first, profile) of each for the related links."""
+    given); returns (id, first, profile) of each for the related links. A kept group written
+    again (it took new members) first loses its old profile and links, under whatever ids its
+    members had."""
     profiles = []
     for group in groups:
-        if keep is not None and all(d.rowid in keep for d in group.members):
-            continue
+        if keep is not None:
+            kept = [d.rowid for d in group.members if d.rowid in keep]
+            if len(kept) == len(group.members):
+                continue
+            if kept:
+                rows = db.execute(f"SELECT id, story FROM story_articles WHERE rowid IN ({_ints(kept)})").fetchall()
+                old = {s for _, s in rows if s} | {i for i, _ in rows}
+                related.forget(db, old)
+                if links is not None:
+                    links.drop(old)
         members = sorted(group.members, key=lambda d: (d.published, d.rowid))
         entries = [d for d in members if d.rowid not in hook.primary]
         story_id = entries[0].id
@@ -100,16 +111,23 @@ def _write(db: sqlite3.Connection, groups: Iterable[Group], hook: _Editions, out
 
 
 def _run(db: sqlite3.Connection, start: int | None, end: int | None, known: set[int],
-         dirty: set[str] = frozenset()) -> Outcome:  # type: ignore[assignment]
+         dirty: frozenset[str] | set[str] = frozenset(), state: resume.State | None = None,
+         keep: set[int] | None = None) -> Outcome:
     """Group the articles published in [start, end) after the context before ``start``; context
-    groups are rewritten only when they changed (took new members, or their story is ``dirty``)."""
+    groups are rewritten only when they changed (took new members, or their story is ``dirty``).
+    With a ``state``, the context is that kept state (``keep``: its members)."""
     outcome = Outcome()
     hook = _Editions(known)
     grouper = Grouper(force=hook)
-    keep: set[int] | None = None
     links = related.Index()
     reach = related.DAYS * DAY
-    if start is not None:
+    if state is not None and start is not None:
+        grouper = state.grouper
+        grouper.force = hook
+        hook.primary = state.primary
+        links.load(db, start - reach, start + reach)
+        outcome.resumed = True
+    elif start is not None:
         links.load(db, start - reach, (end if end is not None else start) + reach)
         context = list(read_docs(db, start - WINDOW, start))
         listed = _ints(d.rowid for d in context)
@@ -128,13 +146,18 @@ def _run(db: sqlite3.Connection, start: int | None, end: int | None, known: set[
     for doc in read_docs(db, start, end):
         outcome.articles += 1
         if day and doc.day != day[0].day:
-            links.link(db, _write(db, grouper.add(day), hook, outcome, keep))
+            links.link(db, _write(db, grouper.add(day), hook, outcome, keep, links))
             links.drop_before(day[0].published - reach - SPAN - WINDOW)
             day = []
         day.append(doc)
-    links.link(db, _write(db, grouper.add(day), hook, outcome, keep))
-    links.link(db, _write(db, grouper.finish(), hook, outcome, keep))
+    links.link(db, _write(db, grouper.add(day), hook, outcome, keep, links))
+    resume.save(db, grouper, hook.primary, _version())
+    links.link(db, _write(db, grouper.finish(), hook, outcome, keep, links))
     return outcome
+
+
+def _version() -> str:
+    return f"{tables.STORIES_VERSION}/{tables.EDITIONS_VERSION}"
 
 
 def recompute(db: sqlite3.Connection) -> Outcome:
@@ -155,20 +178,24 @@ def recompute(db: sqlite3.Connection) -> Outcome:
     return outcome
 
 
-def _changed(db: sqlite3.Connection) -> tuple[list[int], list[int]]:
-    """Publication times of articles new or changed since the last run, and rowids gone: read
-    from ``story_pending`` (filled by triggers on ``articles``), not from every row."""
+def _changed(db: sqlite3.Connection) -> tuple[list[int], list[int], bool]:
+    """Publication times of articles new or changed since the last run, rowids gone, and whether
+    every one is new (none changed): read from ``story_pending`` (filled by triggers on
+    ``articles``), not from every row."""
     new: list[int] = []
     gone: list[int] = []
+    fresh = True
     for rowid, published, article_id, known_id in db.execute(
             "SELECT p.rowid, a.published, a.id, s.id FROM story_pending p "
             "LEFT JOIN articles a ON a.rowid = p.rowid LEFT JOIN story_articles s ON s.rowid = p.rowid"):
         dated = article_id is not None and published is not None and rowid >= 0
         if dated:
             new.append(published)
-        if known_id is not None and (not dated or known_id != article_id):
-            gone.append(rowid)
-    return new, gone
+        if known_id is not None:
+            fresh = False
+            if not dated or known_id != article_id:
+                gone.append(rowid)
+    return new, gone, fresh
 
 
 def update(db: sqlite3.Connection) -> Outcome | None:
@@ -178,11 +205,18 @@ def update(db: sqlite3.Connection) -> Outcome | None:
     started = time.perf_counter()
     db.execute("BEGIN IMMEDIATE")
     try:
-        new, gone = _changed(db)
+        tables.ensure(db)  # (an index added since the tables were made)
+        new, gone, fresh = _changed(db)
         db.execute("DELETE FROM story_pending")
         if not new and not gone:
             db.execute("COMMIT")
             return None
+        state = resume.load(db, _version()) if fresh and new else None
+        if state is not None and min(new) > state.newest:
+            outcome = _resume(db, state, new)
+            db.execute("COMMIT")
+            outcome.seconds = time.perf_counter() - started
+            return outcome
         gone_times = [p for (p,) in db.execute(
             "SELECT st.first FROM story_articles s JOIN stories st ON st.id = s.story "
             f"WHERE s.rowid IN ({_ints(gone)})")]
@@ -192,6 +226,7 @@ def update(db: sqlite3.Connection) -> Outcome | None:
             related.forget(db, ids)
             db.executemany("DELETE FROM story_articles WHERE rowid = ?", [(r,) for r in gone])
             coverage.update_map(db, None, gone)
+            db.execute("DELETE FROM story_resume")  # it may hold one of them
             db.execute("COMMIT")
             return None
         start = min(times) // DAY * DAY
@@ -211,6 +246,22 @@ def update(db: sqlite3.Connection) -> Outcome | None:
         rollback(db)  # a full disk has ended the transaction already
         raise
     outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def _resume(db: sqlite3.Connection, state: resume.State, new: list[int]) -> Outcome:
+    """Group new articles, all published after the kept state's newest doc, from that state: the
+    state's groups are written again only if new articles joined them."""
+    grouper = state.grouper
+    members = {d.rowid for group in {id(g): g for g in grouper.group_of.values()}.values() for d in group.members}
+    old = {s for (s,) in db.execute(f"SELECT story FROM story_articles WHERE rowid IN ({_ints(members)}) "
+                                    "AND story IS NOT NULL")}
+    known = {d.rowid for d in grouper.window} | members
+    start = state.newest + 1
+    outcome = _run(db, start, None, known, state=state, keep=members)
+    db.executemany("DELETE FROM stories WHERE id = ? AND NOT EXISTS "
+                   "(SELECT 1 FROM story_articles s WHERE s.story = stories.id)", [(s,) for s in old])
+    coverage.update_map(db, (start - WINDOW, (max(new) // DAY + 1) * DAY), [])
     return outcome
 
 

@@ -73,6 +73,12 @@ class Index:
         for token, weight in vector.items():
             self.postings[token][story] = weight
 
+    def drop(self, stories: Iterable[str]) -> None:
+        """Forget these groups' profiles (they are about to be written again)."""
+        for story in stories:
+            if story in self.entries:
+                self._remove(story)
+
     def drop_before(self, moment: int) -> None:
         """Forget groups first published before ``moment`` (out of reach of what comes next)."""
         for story in [s for s, (first, _) in self.entries.items() if first < moment]:

@@ -7,7 +7,8 @@ entries; ``story_keys`` keeps every group's profile for finding related stories 
 ``story_related`` holds the direct links. Each algorithm's version sits in the cache's
 ``meta`` table, so a new algorithm recomputes these tables without re-parsing any file.
 
-``story_pending`` is what the next update must look at: triggers on ``articles`` note the
+``story_resume`` keeps where the last run stopped (see resume.py); ``story_pending`` is what
+the next update must look at: triggers on ``articles`` note the
 rowid of every article added, changed or removed, so an update after indexing one day reads
 that day's rows, not every row of the cache.
 """
@@ -64,15 +65,23 @@ END;
 CREATE TRIGGER IF NOT EXISTS story_pending_delete AFTER DELETE ON articles BEGIN
     INSERT OR IGNORE INTO story_pending VALUES (old.rowid);
 END;
+CREATE TABLE IF NOT EXISTS story_resume (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    version TEXT NOT NULL,       -- the algorithms' versions that made it
+    newest INTEGER NOT NULL,     -- publication time of its newest doc
+    data BLOB NOT NULL           -- where the last run stopped (stories/resume.py)
+);
 CREATE TABLE IF NOT EXISTS story_related (
     story TEXT NOT NULL,
     related TEXT NOT NULL,
     score REAL NOT NULL,
     PRIMARY KEY (story, related)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS story_related_related ON story_related (related);
 """
 
-TABLES = ("story_articles", "stories", "story_keys", "story_related", "coverage_map", "story_pending")
+TABLES = ("story_articles", "stories", "story_keys", "story_related", "coverage_map", "story_pending",
+          "story_resume")
 TRIGGERS = ("story_pending_insert", "story_pending_update", "story_pending_delete")
 
 
@@ -113,10 +122,10 @@ def current(db: sqlite3.Connection) -> bool:
             return False
     except sqlite3.OperationalError:
         return False
-    marks = ",".join("?" * len(TRIGGERS))
-    found = db.execute(f"SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",
-                       TRIGGERS).fetchone()[0]
-    return bool(found == len(TRIGGERS))  # tables from before the triggers: recompute once
+    needed = (*TRIGGERS, "story_resume")
+    marks = ",".join("?" * len(needed))
+    found = db.execute(f"SELECT count(*) FROM sqlite_master WHERE name IN ({marks})", needed).fetchone()[0]
+    return bool(found == len(needed))  # tables from before the triggers or the resume state: recompute once
 
 
 def mark_current(db: sqlite3.Connection) -> None:
