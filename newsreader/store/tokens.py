@@ -15,7 +15,10 @@ finds it in every bigram it begins and at the end of every run.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from functools import lru_cache
 from operator import add
+from typing import Any
 
 import opencc
 
@@ -79,20 +82,34 @@ def index_tokens(text: str) -> str:
     return index_forms(text)[0]
 
 
-def index_forms(text: str) -> tuple[str, set[str]]:
-    """The token string stored in the FTS5 index for ``text``, and the set of Han, kana and
-    hangul characters in it (for the characters index that answers one-character queries)."""
+def index_forms(text: str) -> tuple[str, str]:
+    """The token string stored in the FTS5 index for ``text``, and the Han, kana and hangul
+    characters in it, each once, in code point order (for the characters index that answers
+    one-character queries)."""
     normalised = normalise(PLACEHOLDER.sub(" ", text))
-    return _tokens(normalised), set(_HAN_CHAR.findall("".join(set(normalised))))
+    if len(normalised) >= _ARRAY_FROM:
+        return _array_forms(normalised)
+    return _tokens(normalised), "".join(sorted(set(_HAN_CHAR.findall("".join(set(normalised))))))
 
 
-def char_tokens(title_chars: set[str], body_chars: set[str]) -> str:
+def char_tokens(title_chars: Iterable[str], body_chars: Iterable[str]) -> str:
     """What the characters index holds for an article: every character of its title and
     text once, and each character of its title once more behind :data:`TITLE_MARK`."""
-    return " ".join(sorted(title_chars | body_chars)) + " " + " ".join(TITLE_MARK + c for c in sorted(title_chars))
+    title = sorted(set(title_chars))
+    if isinstance(body_chars, str) and len(body_chars) >= _ARRAY_FROM and max(body_chars, *title) < "\U00010000":
+        every = _union(title, body_chars)
+    else:
+        every = " ".join(sorted(set(title).union(body_chars)))
+    return every + " " + " ".join(TITLE_MARK + c for c in title)
+
+
+# Texts at least this long are tokenised with arrays (numpy), shorter ones (queries, titles) in Python.
+_ARRAY_FROM = 256
 
 
 def _tokens(normalised: str) -> str:
+    if len(normalised) >= _ARRAY_FROM:
+        return _array_forms(normalised)[0]
     out: list[str] = []
     append, extend = out.append, out.extend
     for run, word in _PIECE.findall(normalised):
@@ -153,3 +170,78 @@ def match_expression(query: str) -> str | None:
     """The FTS5 MATCH expression for a user's query (all terms must match), or None."""
     phrases = [p for p in (phrase(t) for t in terms(query)) if p]
     return " AND ".join(phrases) if phrases else None
+
+
+_SEPARATOR = re.compile(f"[^\\w{_HAN_RUN}]|_")  # neither in a Han run nor in a word
+
+
+@lru_cache(maxsize=1)
+def _classes() -> Any:
+    """Each BMP code point's class as :data:`_PIECE` has it: 0 separates pieces, 1 is of a
+    Han run, 2 of a word."""
+    return _classify("".join(map(chr, range(0x10000))))
+
+
+def _classify(text: str) -> Any:
+    """The class of each character of ``text`` (see :func:`_classes`), by the same regular
+    expressions, one pass each: a character they replace by ``a`` (neither) is one of theirs."""
+    import numpy as np
+
+    codes = _codes(text)
+    kind = np.full(len(codes), 2, dtype=np.uint8)
+    kind[_codes(_SEPARATOR.sub("a", text)) != codes] = 0
+    kind[_codes(_HAN_CHAR.sub("a", text)) != codes] = 1
+    return kind
+
+
+def _codes(text: str) -> Any:
+    import numpy as np
+
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _array_forms(normalised: str) -> tuple[str, str]:
+    """:func:`_tokens` and the set of Han characters for a long text, without a Python step
+    per character: a Han run ``abc`` is written ``a`` + ``b b`` + ``c c`` (= ``ab bc c``),
+    every piece after the first opens with a space, separators vanish."""
+    import numpy as np
+
+    codes = _codes(normalised)
+    if not len(codes):
+        return "", ""
+    kind = _classify(normalised) if int(codes.max()) > 0xFFFF else _classes()[codes]  # the table is the BMP's
+    previous = np.empty_like(kind)
+    previous[0] = 0
+    previous[1:] = kind[:-1]
+    han_more = (kind == 1) & (previous == 1)  # c -> "c c"
+    starts = (kind != 0) & (kind != previous)  # a piece's first character -> " c" (no space first)
+    if not starts.any():
+        return "", ""
+    starts[int(np.argmax(starts))] = False
+    counts = (kind != 0).astype(np.int64) + 2 * han_more + starts
+    out = np.repeat(codes, counts)
+    ends = np.cumsum(counts)
+    out[ends[han_more] - 2] = 0x20
+    out[ends[starts] - 2] = 0x20
+    seen = np.zeros(0x10000, dtype=bool)  # Han, kana and hangul are all in the BMP
+    seen[codes[kind == 1]] = True
+    return out.tobytes().decode("utf-32-le", "surrogatepass"), _text(np.flatnonzero(seen))
+
+
+def _text(codes: Any) -> str:
+    import numpy as np
+
+    return codes.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def _union(few: list[str], many: str) -> str:
+    """The characters of both (all in the BMP), each once, in code point order, spaced."""
+    import numpy as np
+
+    seen = np.zeros(0x10000, dtype=bool)
+    seen[_codes(many)] = True
+    seen[[ord(c) for c in few]] = True
+    codes = np.flatnonzero(seen)
+    spaced = np.full(2 * len(codes) - 1, 0x20, dtype=np.uint32)
+    spaced[0::2] = codes
+    return _text(spaced)
