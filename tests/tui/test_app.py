@@ -366,3 +366,12 @@ async def test_search_results_break_titles_and_snippets_by_the_readers_rules(tmp
         for line in lines:
             assert cjk.cell_len(line) <= width, line
             assert not line or line[0] not in "，。、；：？！）」』》", line
+
+
+async def test_the_reader_wraps_its_messages_instead_of_cutting_them() -> None:
+    app, _ = make_app()
+    async with app.run_test(size=(90, 30)) as pilot:  # the reader pane is narrower than the message
+        await pilot.pause()
+        lines = [line.rstrip() for line in reader_text(app).split("\n") if line.strip()]
+        assert " ".join(lines) == "Select an article on the left (enter), or press / to search."
+        assert len(lines) > 1

@@ -113,7 +113,8 @@ class ArticleView(ScrollView, can_focus=True):
         if self.article is None:
             message = self.error or ("Reading a very large article…" if self.loading else
                                      "Select an article on the left (enter), or press / to search.")
-            self._show(article_layout.strips([Text(message, style="bold red" if self.error else "dim")], console))
+            shown = Text(message, style="bold red" if self.error else "dim")
+            self._show(article_layout.strips(layout.wrap_text(shown, width), console))  # wrapped, never cut
             return
         request = Request(self.article, self.view, self.variant, width, self.highlight_query, self._styles(),
                           covered=self.covered, badge=self.badge)
