@@ -186,3 +186,15 @@ async def test_the_tree_lists_an_outlets_editions_once(tmp_path: Path) -> None:
     assert library.count() == 2
     rows = library.scope_listings(Scope("rfi"))
     assert [r.url for r in rows] == ["https://www.rfi.fr/cn/国际/20230901-地震"]
+
+
+def test_a_coverage_sparkline_fills_its_width_and_scales_to_the_row() -> None:
+    from newsreader.tui.screens.coverage import BARS, spark
+
+    line = spark([0, 1, 5, 10, 0, 0, 3], 14)  # fewer buckets than cells: each spans two
+    assert line.plain == "▁▁▁▁▄▄██▁▁▁▁▃▃"
+    assert [(s.start, s.end, s.style) for s in line.spans] == [(0, 2, "dim"), (2, 8, "green"), (8, 12, "dim"),
+                                                               (12, 14, "green")]  # no article: a dim floor
+    squeezed = spark(list(range(1, 101)), 10)  # more buckets than cells: each cell the largest it covers
+    assert len(squeezed.plain) == 10 and squeezed.plain[-1] == BARS[-1]
+    assert spark([], 10).plain == "" and spark([3], 0).plain == ""

@@ -52,11 +52,14 @@ def spark(series: list[int], width: int) -> Text:
         high = max(low + 1, (cell + 1) * len(series) // width)
         cells.append(max(series[low:high]))
     top = max(cells) or 1
-    for value in cells:
-        if value:
-            out.append(BARS[min(len(BARS) - 1, -(-value * len(BARS) // top) - 1)], style="green")
-        else:
-            out.append(BARS[0], style="dim")
+    run, style = "", ""
+    for value in cells:  # one append per run of a style
+        bar, kind = (BARS[min(len(BARS) - 1, -(-value * len(BARS) // top) - 1)], "green") if value else (BARS[0], "dim")
+        if kind != style and run:
+            out.append(run, style=style)
+            run = ""
+        run, style = run + bar, kind
+    out.append(run, style=style)
     return out
 
 
@@ -97,7 +100,7 @@ class CoverageScreen(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = actions.bindings("coverage")
 
     DEFAULT_CSS = """
-    CoverageScreen { align: center middle; }
+    CoverageScreen { align: center middle; background: $background; }
     #coverage-box { width: 95%; height: 90%; border: round $accent; padding: 0 1; background: $surface; }
     #coverage-rows { height: 1fr; }
     .coverage-row { height: 1; }
