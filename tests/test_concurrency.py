@@ -17,17 +17,36 @@ from conftest import ROOT, run_cli
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import synth
 
+N = 400  # files: enough for a run of several batches on both cores
+
 
 @pytest.fixture
 def big_archive(tmp_path: Path) -> Path:
     target = tmp_path / "big"
-    synth.build(target, 900, body_chars=3000, corpus=False)
+    synth.build(target, N, body_chars=3000, corpus=False)
     return target
 
 
-def start_index(path: Path) -> subprocess.Popen:
+def start_index(path: Path, commit_every: float | None = None) -> subprocess.Popen:
+    env = {**os.environ} | ({"NEWSREADER_COMMIT_EVERY": str(commit_every)} if commit_every else {})
     return subprocess.Popen([sys.executable, "-m", "newsreader", "index", str(path)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def _wait_for_a_partial_commit(process: subprocess.Popen, cache: Path) -> None:
+    """Until the run has committed some but not all articles (it is mid-way), at most 60 s."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            db = sqlite3.connect(f"file:{cache}?mode=ro", uri=True, timeout=0.1)
+            try:
+                if 0 < db.execute("SELECT count(*) FROM articles").fetchone()[0] < N:
+                    return
+            finally:
+                db.close()
+        except sqlite3.Error:
+            pass
+        time.sleep(0.02)
 
 
 def count() -> int:
@@ -35,23 +54,24 @@ def count() -> int:
     return len(json.loads(result.stdout)) if result.stdout.strip() else 0
 
 
+@pytest.mark.hostile
 def test_kill_9_mid_index_then_readers_work_and_index_completes(big_archive: Path):
-    process = start_index(big_archive)
-    time.sleep(1.5)  # past start-up, into parsing and writing
+    cache = Path(os.environ["XDG_CACHE_HOME"]) / "newsreader" / "cache.sqlite"
+    process = start_index(big_archive, commit_every=0.1)  # batches committed often: killed mid-way
+    _wait_for_a_partial_commit(process, cache)  # past start-up, into parsing and writing
     assert process.poll() is None, "index finished before it could be killed"
     process.send_signal(signal.SIGKILL)
     process.wait()
-    cache = Path(os.environ["XDG_CACHE_HOME"]) / "newsreader" / "cache.sqlite"
     db = sqlite3.connect(cache)
     assert db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
     partial = db.execute("SELECT count(*) FROM articles").fetchone()[0]
     db.close()
-    assert partial < 900
+    assert 0 < partial < N
     again = run_cli("index")  # takes up where the killed run stopped
     assert again.returncode == 0, again.stderr
-    assert f"{900 - partial} articles added" in again.stderr
-    assert count() == 900
-    assert "0 read (900 unchanged)" in run_cli("index").stderr
+    assert f"{N - partial} articles added" in again.stderr
+    assert count() == N
+    assert f"0 read ({N} unchanged)" in run_cli("index").stderr
 
 
 def test_two_writers_and_readers_at_once(big_archive: Path):
@@ -67,7 +87,7 @@ def test_two_writers_and_readers_at_once(big_archive: Path):
         assert writer.returncode == 0, err
         assert "locked" not in err
     assert readers_ok >= 1
-    assert count() == 900
+    assert count() == N
 
 
 def _descendants(pid: int) -> set[int]:
@@ -88,6 +108,7 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
+@pytest.mark.hostile
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc to find the workers")
 def test_workers_die_with_a_killed_index_that_nobody_reaps(big_archive: Path):
     """A caller blocked reading the pipes does not reap: the killed index is a zombie. Its

@@ -19,6 +19,8 @@ from newsreader.sources import ParseError, read_regular
 from newsreader.store import walk
 from newsreader.store.library import Library
 
+pytestmark = pytest.mark.hostile  # issue 10's suite: pytest -m hostile
+
 SEED_TEXTS = {p.name: p.read_text(encoding="utf-8") for p in sorted(SEEDS.iterdir())}
 FEED_ITEM = SEED_TEXTS["002_99f4a36bfbb7c279.txt"]
 DW_JSON = SEED_TEXTS["000_0cb8acfcbe239174.txt"]

@@ -16,10 +16,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, run_cli
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import synth
+
+pytestmark = pytest.mark.hostile  # issue 10's suite: pytest -m hostile
 
 STARRER = """
 import sys, time
@@ -32,7 +35,7 @@ while True:
     state.set_starred(article_id)
     print(article_id, flush=True)  # only once the write returned: this star must be kept
     n += 1
-    time.sleep(0.002)
+    time.sleep(0.01)  # a busy writer (~100 stars a second), not a CPU hog slowing every round
 """
 
 
@@ -136,7 +139,7 @@ def test_a_worker_killed_mid_index_is_replaced_and_every_file_read(tmp_path: Pat
     """The OOM killer (or a user) kills a parsing worker: the pool starts again with the
     batches not yet handed on, and the run completes (it ended in BrokenProcessPool)."""
     big = tmp_path / "big"
-    synth.build(big, 600, body_chars=2500, corpus=False)
+    synth.build(big, 300, body_chars=2500, corpus=False)
     index = popen("index", str(big))
     deadline = time.monotonic() + 60
     victim = None
@@ -150,7 +153,7 @@ def test_a_worker_killed_mid_index_is_replaced_and_every_file_read(tmp_path: Pat
     os.kill(victim, signal.SIGKILL)
     _out, err = index.communicate(timeout=300)
     assert index.returncode == 0, err.decode()
-    assert b"Traceback" not in err and b"600 articles added" in err, err.decode()
+    assert b"Traceback" not in err and b"300 articles added" in err, err.decode()
 
 
 def _children(pid: int) -> list[int]:
@@ -171,7 +174,7 @@ def test_no_helper_process_of_index_holds_the_callers_stderr(tmp_path: Path):
     stderr: a worker still starting when index was interrupted printed multiprocessing's
     traceback there (the fork server had inherited descriptor 2)."""
     big = tmp_path / "big"
-    synth.build(big, 400, body_chars=2500, corpus=False)
+    synth.build(big, 200, body_chars=2500, corpus=False)
     index = popen("index", str(big))
     caller_stderr = os.readlink(f"/proc/{index.pid}/fd/2")
     seen: dict[int, str] = {}
@@ -186,6 +189,7 @@ def test_no_helper_process_of_index_holds_the_callers_stderr(tmp_path: Path):
         if len(seen) >= 3:  # the tracker, the fork server and a worker
             break
         time.sleep(0.02)
+    index.terminate()  # what was to be seen is seen: no need to index the rest
     index.communicate(timeout=120)
     assert len(seen) >= 3, seen
     assert caller_stderr not in seen.values(), seen

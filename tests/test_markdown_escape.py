@@ -19,6 +19,8 @@ from newsreader import render, script
 from newsreader.model import Media, View
 from newsreader.tui import layout
 
+pytestmark = pytest.mark.hostile  # issue 10's suite: pytest -m hostile
+
 HOSTILE = [
     "[x](javascript:alert(1))",
     "**not bold**",

@@ -20,6 +20,8 @@ from conftest import run_cli
 from newsreader.safetext import printable, printable_line
 from newsreader.store.library import Library
 
+pytestmark = pytest.mark.hostile  # issue 10's suite: pytest -m hostile
+
 # Everything printable() must remove (tab and newline are kept; U+2028 and U+2029 become \n).
 UNPRINTABLE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b\u200e\u200f\u2028\u2029\u202a-\u202e"

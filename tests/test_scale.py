@@ -6,6 +6,8 @@ import sqlite3
 import time
 from datetime import UTC, date, datetime
 
+import pytest
+
 from newsreader.store import bodies, counts, tokens
 from newsreader.store.indexer import FileResult, IndexResult, Writer
 from newsreader.store.library import Library
@@ -34,6 +36,7 @@ def store(library: Library, rows: list[Row]) -> IndexResult:
     return result
 
 
+@pytest.mark.hostile
 def test_eight_thousand_files_of_one_second_store_in_linear_time(xdg):
     # the last second of a day: ties pushed past it must still be listed under that day
     second = int(datetime(2024, 3, 9, 23, 59, 59, tzinfo=UTC).timestamp())

@@ -145,6 +145,7 @@ async def test_o_opens_the_article_url_and_failures_are_notifications():
         assert any("no web browser" in n.message for n in app._notifications)
 
 
+@pytest.mark.hostile
 def test_opener_refuses_unsafe_schemes():
     calls = []
     for url in ("javascript:alert(1)", "file:///etc/passwd", "-oProxyCommand=x", "data:text/html,x"):
@@ -210,6 +211,7 @@ async def test_a_missing_article_shows_an_error_not_a_crash():
         assert app.is_running
 
 
+@pytest.mark.hostile
 async def test_markup_and_control_in_articles_show_literally(tmp_path):
     doc = ("<!--1698786902000-->\n[[bold red]红[/] [@click=app.quit]标题[/]](https://example.com/x)\n------\n"
            "<p>正文 [link=https://evil.example]点我[/link] \x1b[2J结束</p>"
@@ -320,6 +322,7 @@ async def test_tab_switches_panes_and_reader_keys_scroll():
         assert app.focused is app.query_one(Outline)
 
 
+@pytest.mark.hostile
 def test_a_configured_program_opens_its_kind_without_a_shell(tmp_path):
     record = tmp_path / "args"
     script = tmp_path / "player"

@@ -100,6 +100,7 @@ GIANTS = {
 }
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize("name", list(GIANTS))
 async def test_giant_articles_open_and_toggle_without_freezing(tmp_path: Path, name: str):
     feed_item(tmp_path, name, f"巨大的文章 {name}", GIANTS[name])
@@ -138,6 +139,7 @@ async def test_giant_articles_open_and_toggle_without_freezing(tmp_path: Path, n
         assert len(view._lines) > 50 and app.is_running
 
 
+@pytest.mark.hostile
 async def test_an_article_restored_at_start_as_one_giant_paragraph(tmp_path: Path):
     feed_item(tmp_path, "paragraph", "一段十万字", "<p>" + "这是一段没有换行的很长的文字。" * 6_700 + "</p>")
     library = Library()
@@ -157,6 +159,7 @@ async def test_an_article_restored_at_start_as_one_giant_paragraph(tmp_path: Pat
         assert sum(len(line) for line in lines(app)) > 100_000
 
 
+@pytest.mark.hostile
 def test_pieces_cover_the_text_and_stay_small():
     text = ("段落一。" * 3000 + "\n\n") * 3 + "中" * 50_000 + " \\_a" * 5000
     cut = article_layout.pieces(text, 8000)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
 
 from newsreader import render
@@ -322,6 +323,7 @@ def reader_cell(line: str, index: int) -> int:
     return cjk.cell_len(line[:index])
 
 
+@pytest.mark.hostile
 async def test_s_and_r_set_what_the_window_asked_for_not_a_blind_flip():
     """Issue 10, 1: two windows show the same article; one stars it; the other, still
     showing it unstarred, presses s: the star stays (and the window now shows it)."""
@@ -373,6 +375,7 @@ async def test_A_on_a_story_marks_its_articles_read():
         assert f"{5 - len(members)} new" in header_counts(app)
 
 
+@pytest.mark.hostile
 async def test_two_app_windows_on_one_state_file_never_undo_each_others_star():
     """Issue 10, 1, with two real apps: both show the same article unstarred; the first
     stars it; the second, still showing it unstarred, presses s: it stays starred."""

@@ -11,6 +11,8 @@ from newsreader.tui.app import NewsReaderApp
 
 from .test_app import SIZE, open_first
 
+pytestmark = pytest.mark.hostile  # issue 10's suite: pytest -m hostile
+
 
 async def test_a_state_that_cannot_be_saved_is_said_once_and_the_app_goes_on(tmp_path: Path,
                                                                              monkeypatch: pytest.MonkeyPatch):
