@@ -221,11 +221,43 @@ def bound_depth(html: str) -> str:
     return "".join(pieces)
 
 
+MAX_ATTRIBUTES = 256  # per element: no real page comes near; the parser is quadratic in them
+_ATTRIBUTE = re.compile(r"""[\s/]*[^\s=/>]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
+_TAG_NAME = re.compile(r"<[A-Za-z][^\s/>]*")
+
+
+def bound_attributes(html: str) -> str:
+    """``html`` with each tag's attributes past :data:`MAX_ATTRIBUTES` removed (lexbor checks
+    every new attribute against those before it: 40,000 on one tag took 4 s, 200,000 minutes).
+    Attributes are read as HTML reads them (a quoted ``>`` does not end the tag). Linear: each
+    character is looked at a bounded number of times; one count for an ordinary page."""
+    if html.count("=") <= 16 * MAX_ATTRIBUTES:
+        return html
+    pieces: list[str] = []
+    last = 0
+    tag = _TAG_NAME.search(html)
+    while tag is not None:
+        position, count, kept = tag.end(), 0, tag.end()
+        while (attribute := _ATTRIBUTE.match(html, position)) is not None:
+            position = attribute.end()
+            count += 1
+            if count == MAX_ATTRIBUTES:
+                kept = position
+        if count > MAX_ATTRIBUTES:
+            pieces.append(html[last:kept])
+            last = position
+        tag = _TAG_NAME.search(html, max(position, tag.end()))
+    if not pieces:
+        return html
+    pieces.append(html[last:])
+    return "".join(pieces)
+
+
 def clean_html(source_html: str, *, title: str = "", url: str = "") -> CleanBody:
     """Clean one article's HTML. ``title`` lets a heading that repeats it be dropped; ``url``
     (the article's own) tells links to other articles of the same site from the rest."""
     source_html = cjk.unwrap_source_lines(source_html.replace(MARK_OPEN, "").replace(MARK_CLOSE, ""))
-    source_html = bound_depth(source_html)
+    source_html = bound_attributes(bound_depth(source_html))
     tree = LexborHTMLParser(source_html)
     root = _find_main(tree)
     if root is None:
