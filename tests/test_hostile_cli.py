@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
+pytestmark = pytest.mark.hostile  # issue 10's suite: pytest -m hostile
+
 LOCALES = {"zh_TW.BIG5": ("zh_TW", "BIG5", "big5"), "zh_CN.GB2312": ("zh_CN", "GB2312", "gb2312"),
            "en_US.ISO-8859-1": ("en_US", "ISO-8859-1", "latin-1")}
 
@@ -105,6 +107,17 @@ def test_dates_at_the_ends_of_the_calendar(zone: str):
     for flag in ("--since", "--until"):
         bad = run_cli("list", flag, "10000-01-01", env=env)
         assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("zone", ["UTC+99:99", "EST+25EDT"])
+def test_a_time_zone_a_day_or_more_off_is_replaced_by_utc_and_said(zone: str):
+    """TZ=UTC+99:99 gave every command that shows a time a traceback (Python refuses offsets
+    of a day or more, the C library takes them)."""
+    for args in (("list",), ("outlets",), ("show", "a4d8")):
+        result = run_cli(*args, env={"TZ": zone})
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+        [line] = result.stderr.splitlines()
+        assert "not a usable time zone" in line and "UTC" in line
 
 
 @pytest.mark.parametrize("limit", [str(10**20), str(2**63 - 1), str(2**63), "9" * 5000, " 7 ", "0"],

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Sequence
+from datetime import datetime
 
 from newsreader import __version__
 from newsreader.cli import story_commands
@@ -201,6 +203,20 @@ def _text_arguments(args: argparse.Namespace) -> argparse.Namespace:
     return args
 
 
+def _settle_time_zone() -> str:
+    """Times are shown in the local zone (TZ honoured); a TZ the C library reads as an offset of
+    a day or more (TZ=UTC+99:99) made every command that shows a time end in a traceback. Such a
+    zone is replaced by UTC for the run, and the returned line says so ('' when TZ is usable)."""
+    try:
+        datetime.now().astimezone()
+    except (ValueError, OverflowError, OSError):
+        given = os.environ.get("TZ", "")
+        os.environ["TZ"] = "UTC"
+        time.tzset()
+        return f"TZ={echoed(given)} is not a usable time zone (an offset of a day or more); times are shown in UTC"
+    return ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``newsreader`` command."""
     for name in ("stdout", "stderr"):  # closed by the caller (`>&-`): output goes nowhere, not a crash
@@ -213,6 +229,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             pass
     parser = build_parser()
     args = _text_arguments(parser.parse_args(argv))
+    zone_problem = _settle_time_zone()
+    if zone_problem:
+        print(f"newsreader: {zone_problem}", file=sys.stderr)
     if getattr(args, "outlet", None) is not None and not args.outlet.strip():
         parser.error("--outlet takes an outlet's key or name (see 'newsreader outlets'), not an empty string")
     for name, what in (("query", "words or characters to look for"), ("id", "an article id or a prefix of it")):
