@@ -18,6 +18,8 @@ from conftest import run_cli
 from newsreader.store.library import Library
 from newsreader.store.state import State, StateError
 
+pytestmark = pytest.mark.hostile  # issue 10's suite: pytest -m hostile
+
 ID = "0123456789abcdef"
 
 
@@ -329,3 +331,21 @@ def test_stars_and_read_marks_both_cut_off_are_not_mixed_up():
     line = one_line_about_the_state(run_cli("outlets").stderr)
     assert "could not be told apart" in line and "state.sqlite.damaged-" in line
     assert starred_now() <= set(stars)
+
+
+def test_a_companion_that_is_a_folder_is_named_and_said_once():
+    """A -wal that is a folder: star named only "unable to open database file". A damaged
+    state whose recovery lock is a folder said two lines, one wrong ("neither shown")."""
+    fill_state([ID], [], checkpoint=True, sources=False)
+    wal = Path(f"{state_path()}-wal")
+    wal.unlink(missing_ok=True)
+    wal.mkdir()
+    star = run_cli("star", run_cli("list").stdout.split()[0])
+    assert star.returncode == 1 and "state.sqlite-wal beside it is a folder" in star.stderr, star.stderr
+    wal.rmdir()
+    data = bytearray(state_path().read_bytes())
+    data[:100] = bytes(100)
+    state_path().write_bytes(bytes(data))
+    Path(f"{state_path()}.lock").mkdir()
+    line = one_line_about_the_state(run_cli("list", "--starred").stderr)
+    assert "cannot be moved aside (Is a directory: state.sqlite.lock)" in line

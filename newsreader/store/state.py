@@ -94,6 +94,10 @@ def _why(error: BaseException, path: Path) -> str:
         return "is on a full disk"
     if code == sqlite3.SQLITE_READONLY or "readonly" in text.lower() or "read-only" in text.lower():
         return "is read-only"
+    for suffix in ("-wal", "-shm"):  # SQLite says only "unable to open database file"
+        companion = Path(f"{path}{suffix}")
+        if os.path.lexists(companion) and not_a_regular_file(companion):
+            return f"cannot be used: {companion.name} beside it is {not_a_regular_file(companion)}"
     if not os.access(path.parent, os.W_OK) and path.parent.is_dir():
         return "is in a folder that cannot be written"
     if isinstance(error, OSError):
@@ -232,8 +236,9 @@ class State:
                     Path(str(self.path) + suffix).unlink(missing_ok=True)
                 os.replace(fresh, self.path)
         except OSError as error:
+            where = f": {Path(os.fsdecode(error.filename)).name}" if error.filename else ""
             self.warn(f"the state file {self.path} is damaged ({reason}) and cannot be moved aside "
-                      f"({error.strerror or error}); working read-only with what could be recovered")
+                      f"({error.strerror or error}{where}); working read-only with what could be recovered")
             return False
         self.warn(f"the state file {self.path} was damaged ({reason}); kept it as {aside.name} and recovered "
                   f"{len(rows['starred'])} stars, {len(rows['read'])} read marks and "
@@ -281,7 +286,7 @@ class State:
     def _in_memory(self, why: str, salvage_rows: bool = False) -> sqlite3.Connection:
         if not self.problem:
             self.problem = f"the state file {self.path} {why}"
-        if os.path.lexists(self.path):  # something is there that cannot be read: say so now
+        if os.path.lexists(self.path) and not salvage_rows:  # something unreadable is there: say so now
             self.warn(f"{self.problem}: stars, read marks and sources are neither shown nor saved")
         self.uri = f"file:newsreader-state-{os.getpid()}-{next(_memory_names)}?mode=memory&cache=shared"
         db = sqlite3.connect(self.uri, uri=True, isolation_level=None, check_same_thread=False)
