@@ -33,7 +33,7 @@ from newsreader.store.outline import (
 from newsreader.store.prepare import TIES
 from newsreader.store.records import LISTING_COLUMNS, Detail, Listing
 from newsreader.store.search import Hit, count_matches, search
-from newsreader.store.state import State, StateError
+from newsreader.store.state import State, StateError, disk_full
 from newsreader.store.story_views import StoryViews
 from newsreader.stories import compute as story_compute
 from newsreader.stories import queries as story_queries
@@ -214,6 +214,10 @@ class Library(StoryViews):
             return None
         if not self.needs_index():
             self.ensure_stories()
+            return None
+        if self.cache_mode == "file" and disk_full(self.cache_path.parent):
+            # every command would parse every changed file again only to fail at the first write
+            self.warn(f"the cache at {self.cache_path} is on a full disk: showing what it holds, not indexing")
             return None
         try:
             return self.index(progress=progress, report=report, wait=False)
