@@ -40,6 +40,8 @@ _UNPRINTABLE = re.compile(
     "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
 )
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_CLEANED = re.compile(f"{_CONTROL.pattern}|{_SURROGATE.pattern}")  # what clean() changes, CR aside
+_SPACE = re.compile(r"\s")  # exactly the characters str.isspace() is true for
 _LINE_SEPARATORS = re.compile("\r\n?|[\u2028\u2029]")
 T = TypeVar("T")
 _ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -50,7 +52,10 @@ def clean(text: str) -> str:
     surrogate becomes U+FFFD."""
     if not text:
         return ""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _CLEANED.search(text) is None:
+        return text  # the usual case: nothing to remove, one scan
     if _SURROGATE.search(text):
         text = _SURROGATE.sub("\ufffd", text)
     return _CONTROL.sub("", text)
@@ -100,7 +105,7 @@ def safe_url(url: str) -> str:
     characters, whitespace, or starting with ``-`` (an option to a player) is refused.
     """
     url = (url or "").strip()
-    if not url or url.startswith("-") or _CONTROL.search(url) or any(c.isspace() for c in url):
+    if not url or url.startswith("-") or _CONTROL.search(url) or _SPACE.search(url):
         return ""
     if url.startswith("//"):
         url = "https:" + url

@@ -55,9 +55,12 @@ def _text(node: LexborNode) -> str:
     return clean_line(node.text(deep=True) or "")
 
 
+_SHARE_HOST = re.compile("|".join(map(re.escape, _SHARE_HOSTS)))
+
+
 def is_share_link(href: str) -> bool:
     """A link that shares the page on a social network rather than pointing somewhere."""
-    return any(host in href for host in _SHARE_HOSTS)
+    return _SHARE_HOST.search(href) is not None
 
 
 def _site(host: str) -> str:
@@ -88,7 +91,7 @@ def _heading_of_section(node: LexborNode) -> bool:
     return 0 < len(text) <= 24 and bool(_SECTION_HEADING.match(text))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Stats:
     """What a block holds, gathered once for the whole tree (so every rule is linear)."""
 
@@ -111,35 +114,35 @@ _ARTICLE_CLASSES = frozenset({"entry-content", "post-content"})
 
 
 def _gather(root: LexborNode, own_site: str, own_page: str) -> dict[int, _Stats]:
-    """Each element's :class:`_Stats`, by one iterative post-order pass."""
+    """Each element's :class:`_Stats`, by one iterative post-order pass. Each entry of the
+    stack carries its parent's stats (None for the root), so no node asks for its parent."""
     stats: dict[int, _Stats] = {}
-    stack: list[tuple[LexborNode, bool]] = [(root, False)]
+    stack: list[tuple[LexborNode, _Stats | None, _Stats | None, str]] = [(root, None, None, "")]
+    push, pop = stack.append, stack.pop
     link_depth = 0
     while stack:
-        node, done = stack.pop()
-        tag = node.tag or ""
-        if tag == "-text":
-            length = len(" ".join((node.text_content or "").split()))
-            parent = node.parent
-            if parent is not None and length:
-                own = stats.setdefault(parent.mem_id, _Stats())
-                own.chars += length
-                if link_depth:
-                    own.link_chars += length
-            continue
-        if tag.startswith("-"):
-            continue
-        if not done:
-            stats[node.mem_id] = stats.get(node.mem_id) or _Stats()
+        node, up, own, tag = pop()
+        if own is None:  # on the way down
+            tag = node.tag or ""
+            if tag == "-text":
+                text = node.text_content
+                if up is not None and text:
+                    length = len(" ".join(text.split()))
+                    up.chars += length
+                    if link_depth:
+                        up.link_chars += length
+                continue
+            if tag.startswith("-"):
+                continue
+            own = stats[node.mem_id] = _Stats()
             if tag == "a":
                 link_depth += 1
-            stack.append((node, True))
+            push((node, up, own, tag))
             child = node.last_child
             while child is not None:
-                stack.append((child, False))
+                push((child, own, None, ""))
                 child = child.prev
             continue
-        own = stats[node.mem_id]
         if tag == "a":
             link_depth -= 1
             href = _attr(node, "href").strip()
@@ -158,14 +161,12 @@ def _gather(root: LexborNode, own_site: str, own_page: str) -> dict[int, _Stats]
             names = f"{class_text} {attributes.get('id') or ''}"
             own.is_section = bool(names.strip()) and bool(_SECTION_WORD.search(names))
             own.is_authored = bool(classes & _AUTHOR_CLASSES)
-            own.is_promo = any(str(key).startswith("data-selfpromo") for key in attributes)
+            own.is_promo = " data-selfpromo" in " " + " ".join(map(str, attributes))  # names hold no space
             own.article = own.article or (tag == "article" and not any("comment" in c for c in classes)) \
                 or attributes.get("itemprop") == "articleBody" or bool(classes & _ARTICLE_CLASSES)
         own.article = own.article or tag == "h1"
         own.authored = own.authored or own.is_authored
-        parent = node.parent
-        if parent is not None and node.mem_id != root.mem_id:
-            up = stats.setdefault(parent.mem_id, _Stats())
+        if up is not None:
             up.chars += own.chars
             up.link_chars += own.link_chars
             up.anchors += own.anchors

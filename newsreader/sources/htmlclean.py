@@ -19,7 +19,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from newsreader import cjk
 from newsreader.markers import MARK_CLOSE, MARK_OPEN
 from newsreader.model import Link, Media
-from newsreader.safetext import clean, clean_line, safe_url
+from newsreader.safetext import _CONTROL, clean, clean_line, safe_url
 from newsreader.sources import boilerplate, printed
 
 _DROP = frozenset({
@@ -97,6 +97,19 @@ def _text_of(node: LexborNode) -> str:
     return clean_line(node.text(deep=True) or "")
 
 
+def _is_text(node: LexborNode, line: str) -> bool:
+    """``_text_of(node) == line`` for a clean ``line``, mostly without cleaning the node's text:
+    cleaning never lengthens a text, and a stretch of ``line`` without whitespace is in the
+    raw text unless a control character (which cleaning removes) splits it."""
+    raw = node.text(deep=True) or ""
+    if len(raw) < len(line):
+        return False
+    head = line.split(" ", 1)[0][:16]
+    if head not in raw and not _CONTROL.search(raw):
+        return False
+    return clean_line(raw) == line
+
+
 _CAPTION_STYLES = frozenset({"small", "em", "i", "figcaption"})
 
 
@@ -169,7 +182,12 @@ class _Writer:
 
     def end_block(self, prefix: str = "") -> None:
         text = "".join(self.line)
-        text = "\n".join(part.strip() for part in text.split("\n")) if not self.in_pre else text.strip("\n")
+        if self.in_pre:
+            text = text.strip("\n")
+        elif "\n" in text:
+            text = "\n".join(part.strip() for part in text.split("\n"))
+        else:
+            text = text.strip()
         if text.strip():
             self.blocks.append(prefix + text.strip() if not self.in_pre else text)
         self.line = []
@@ -284,37 +302,37 @@ class _Walk:
         self.skip: set[int] = set()  # blocks already taken (a caption printed after its image)  # for each <a> being walked: was an <a href> written
 
     def run(self, root: LexborNode, own_time: str, author: str) -> CleanBody:
-        stack: list[tuple[LexborNode, bool]] = [(root, False)]
+        stack: list[tuple[LexborNode, str]] = [(root, "")]  # (node, its tag when it is to be closed)
+        push, pop, write_text = stack.append, stack.pop, self.out.text
         while stack:
-            node, closing = stack.pop()
+            node, closing = pop()
             if closing:
-                self.close(node)
+                self.close(node, closing)
                 continue
-            if not self.open(node):
+            tag = node.tag or ""
+            if tag == "-text":
+                value = node.text_content
+                if value:
+                    write_text(clean(value))
                 continue
-            stack.append((node, True))
-            children = []
-            child = node.child
+            if not self.open(node, tag):
+                continue
+            push((node, tag))
+            child = node.last_child
             while child is not None:
-                children.append(child)
-                child = child.next
-            stack.extend((c, False) for c in reversed(children))
+                push((child, ""))
+                child = child.prev
         self.out.end_block()
         text = "\n\n".join(self.out.blocks)
         return CleanBody(html="".join(self.out.html), text=text, media=self.media,
                          links=list(self.links.values()), own_time=own_time, author=author)
 
-    def open(self, node: LexborNode) -> bool:
-        """Handle an opening; False when the node's children are not to be walked."""
-        tag = node.tag or ""
-        if tag == "-text":
-            value = node.text_content or ""
-            if value:
-                self.out.text(clean(value))
-            return False
-        if node.mem_id in self.skip:
-            return False
+    def open(self, node: LexborNode, tag: str) -> bool:
+        """Handle the opening of an element (``tag``, never a text node); False when the
+        node's children are not to be walked."""
         if tag in _DROP or tag.startswith("-"):
+            return False
+        if self.skip and node.mem_id in self.skip:
             return False
         if tag in ("img", "figure", "video", "audio", "iframe", "picture") or (
             tag == "blockquote" and "twitter-tweet" in _attr(node, "class")
@@ -323,7 +341,7 @@ class _Walk:
                 return False
             if tag not in ("figure", "picture"):
                 return False
-        if tag in _TITLE_TAGS and self.title and _text_of(node) == self.title:
+        if tag in _TITLE_TAGS and self.title and _is_text(node, self.title):
             return False  # the headline repeated in the page (a heading or a title paragraph)
         if tag == "figcaption" and self.media and self.media[-1].caption and (
                 _text_of(node) == self.media[-1].caption):
@@ -358,8 +376,7 @@ class _Walk:
             self.list_depth += 1
         return True
 
-    def close(self, node: LexborNode) -> None:
-        tag = node.tag or ""
+    def close(self, node: LexborNode, tag: str) -> None:
         if tag == "a":
             if self.open_links.pop():
                 self.out.tag("</a>")

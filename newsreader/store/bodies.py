@@ -16,7 +16,7 @@ import sqlite3
 import struct
 import threading
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import zstandard
 
@@ -67,9 +67,10 @@ def _compressor(dictionary: bytes | None) -> zstandard.ZstdCompressor:
 
 def pack(html: str, text: str, media: Sequence[Media], links: Sequence[Link], dictionary: bytes | None = None) -> bytes:
     """One frame of an article's HTML, text, media and links."""
+    # vars() is asdict() for these flat dataclasses (same keys, same order) at a tenth of the cost
     parts = [text.encode("utf-8", "replace"), html.encode("utf-8", "replace"),
-             json.dumps([asdict(m) for m in media], ensure_ascii=False).encode("utf-8", "replace"),
-             json.dumps([asdict(link) for link in links], ensure_ascii=False).encode("utf-8", "replace")]
+             json.dumps([vars(m) for m in media], ensure_ascii=False).encode("utf-8", "replace"),
+             json.dumps([vars(link) for link in links], ensure_ascii=False).encode("utf-8", "replace")]
     return _compressor(dictionary).compress(_HEADER.pack(*(len(p) for p in parts[:3])) + b"".join(parts))
 
 
