@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import add
+from sys import intern
 
 from newsreader.script import to_simplified
 from newsreader.store.tokens import normalise
@@ -86,16 +87,19 @@ def strip_title(title: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """The features of folded text: bigrams of each Han run (a lone character alone), Latin words."""
+    """The features of folded text: bigrams of each Han run (a lone character alone), Latin words.
+
+    Each is interned: the docs of a window share one string per distinct feature instead of
+    holding ~600 strings each (a fifth of the grouping's memory)."""
     out: list[str] = []
     for run, word in _PIECE.findall(text):
         if run:
             if len(run) == 1:
-                out.append(run)
+                out.append(intern(run))
             else:
-                out += map(add, run, run[1:])
+                out += map(intern, map(add, run, run[1:]))
         elif word not in STOPWORDS:
-            out.append(word)
+            out.append(intern(word))
     return out
 
 
