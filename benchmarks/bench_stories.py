@@ -1,6 +1,8 @@
 """Stories, editions, related links and coverage at scale, on copies of one real day.
 
     python benchmarks/bench_stories.py [N] [--no-recompute]      (default 100000)
+    python benchmarks/bench_stories.py --coverage CACHE TERM...   (any cache, read-only)
+    python benchmarks/bench_stories.py --coverage-synthetic N TERM...  (only what coverage reads)
 
 Builds (once; kept in ``benchmarks/out/stories-N``) a cache of N articles by copying the
 real day of ``shared/corpus/waimei-sample`` (436 articles, 20 outlets, both scripts, the
@@ -264,9 +266,100 @@ def measure(count: int, recompute: bool = True) -> None:
     library.close()
 
 
+def coverage_only(path: str, terms: list[str]) -> None:
+    """``coverage`` on any cache (opened read-only: e.g. one benchmarks/fabricate.py made), for
+    each term: the in-memory count and, once, the SQL join it replaced."""
+    from newsreader.stories import coverage
+
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    n = db.execute("SELECT length(rowids) / 8 FROM coverage_map").fetchone()[0]
+    print(f"{path}: coverage map of {n} articles, load average {os.getloadavg()[0]:.1f}")
+    coverage.count(db, terms[0])  # numpy's import, once per process
+    for term in terms:
+        result = coverage.count(db, term)
+        print(f"coverage {term} ({result['total']} hits): {_ms(timed(lambda term=term: coverage.count(db, term)))}; "
+              f"by month {_ms(timed(lambda term=term: coverage.count(db, term, by='month')))}")
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles'").fetchone():
+        joined = timed(lambda: coverage.count_by_sql(db, terms[-1]), 1)
+        print(f"coverage {terms[-1]} counted through the SQL join instead: {_ms(joined)}")
+
+
+def coverage_synthetic(count: int) -> Path:
+    """A cache holding only what ``coverage`` reads, for ``count`` articles: the search index
+    (each article the index tokens of a waimei-sample article's title and first 100
+    characters, the sample cycled) and the coverage map (20 outlets, the sample's outlets
+    and times moved a day per copy). Kept in benchmarks/out; returns its path."""
+    from array import array
+
+    from newsreader.store import tokens
+    from newsreader.store.prepare import TIES
+
+    path = HERE / "out" / f"coverage-{count}.sqlite"
+    if path.exists():
+        return path
+    shared = next(p / "shared" for p in ROOT.parents if (p / "shared" / "corpus").is_dir())
+    home = Path(HERE / "out" / "coverage-base")
+    _use(home)
+    from newsreader.store.library import Library
+
+    library = Library(warn=lambda m: None)
+    if not library.db.execute("SELECT count(*) FROM articles").fetchone()[0]:
+        library.index([str(shared / "corpus" / "waimei-sample")])
+    from newsreader.store import bodies
+
+    sample = [(outlet, published, tokens.index_tokens(title + " " + (summary + " " + bodies.text_of(library.db, frame))[:100]))
+              for outlet, published, title, summary, frame in library.db.execute(
+                  "SELECT a.outlet, a.published, a.title, a.summary, b.data FROM articles a "
+                  "JOIN bodies b ON b.rowid = a.rowid WHERE a.published IS NOT NULL ORDER BY a.rowid")]
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("BEGIN")
+    db.execute("CREATE VIRTUAL TABLE search USING fts5(body, title, content='', columnsize=0, "
+               "tokenize='unicode61 remove_diacritics 2')")  # as store/schema.py makes it
+    db.execute("INSERT INTO search (search, rank) VALUES ('hashsize', ?)", (16 * 1024 * 1024,))
+    db.execute("CREATE TABLE coverage_map (id INTEGER PRIMARY KEY, rowids BLOB, codes BLOB, published BLOB, outlets TEXT)")
+    rowids, codes, published = array("q"), array("H"), array("q")
+    names: dict[str, int] = {}
+    used: set[int] = set()
+    rows = []
+    for n in range(count):
+        day, k = divmod(n, len(sample))
+        outlet, moment, text = sample[k]
+        moment += day * DAY
+        rowid = moment * TIES
+        while rowid in used:
+            rowid += 1
+        used.add(rowid)
+        rows.append((rowid, moment, names.setdefault(outlet, len(names)), text))
+    rows.sort()
+    for start in range(0, count, 20_000):
+        db.executemany("INSERT INTO search (rowid, title, body) VALUES (?, '', ?)",
+                       [(r, text) for r, _, _, text in rows[start:start + 20_000]])
+    for rowid, moment, code, _ in rows:
+        rowids.append(rowid)
+        published.append(moment)
+        codes.append(code)
+    db.execute("INSERT INTO coverage_map VALUES (1, ?, ?, ?, ?)",
+               (rowids.tobytes(), codes.tobytes(), published.tobytes(), " ".join(names)))
+    db.execute("COMMIT")
+    db.close()
+    library.close()
+    return path
+
+
 def main() -> None:
     if sys.argv[1:2] == ["--build"]:
         build(int(sys.argv[2]), Path(sys.argv[3]))
+        return
+    if sys.argv[1:2] == ["--coverage"]:
+        coverage_only(sys.argv[2], sys.argv[3:])
+        return
+    if sys.argv[1:2] == ["--coverage-synthetic"]:
+        started = time.perf_counter()
+        path = coverage_synthetic(int(sys.argv[2]))
+        print(f"search index and coverage map of {sys.argv[2]} articles: {path} "
+              f"({time.perf_counter() - started:.0f} s)")
+        coverage_only(str(path), sys.argv[3:])
         return
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     measure(int(args[0]) if args else 100_000, recompute="--no-recompute" not in sys.argv)

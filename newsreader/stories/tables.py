@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS story_articles (
     edition_of TEXT              -- for a hidden edition: the id of the entry shown
 );
 CREATE INDEX IF NOT EXISTS story_articles_story ON story_articles (story) WHERE story IS NOT NULL;
+CREATE INDEX IF NOT EXISTS story_articles_id ON story_articles (id);  -- a story found by any member's id
 CREATE INDEX IF NOT EXISTS story_articles_edition ON story_articles (edition_of) WHERE edition_of IS NOT NULL;
 CREATE TABLE IF NOT EXISTS stories (
     id TEXT PRIMARY KEY,         -- the id of its earliest entry
