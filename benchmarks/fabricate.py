@@ -45,6 +45,7 @@ from newsreader.store.prepare import Row
 # tables copied per article / per file, kept as the base has them, or emptied
 SHIFTED = {"articles", "bodies", "files", "article_files", "dirs", "day_counts"}
 KEPT = {"meta", "dictionaries"}
+EMPTY = {"shallow", "pending"}  # the two-phase index's unfinished work: a base must have none
 STORIES = {"story_articles", "stories", "story_keys", "story_related", "coverage_map", "story_pending",
            "story_resume"}
 FTS_SHADOWS = ("_data", "_idx", "_config", "_docsize", "_content")
@@ -62,7 +63,11 @@ def fts_tables(db: sqlite3.Connection) -> list[str]:
 
 def check_tables(db: sqlite3.Connection, fts: list[str]) -> None:
     """Stop on a table this script does not know how to copy."""
-    known = SHIFTED | KEPT | STORIES | set(fts) | {t + s for t in fts for s in FTS_SHADOWS}
+    for table in EMPTY:
+        if db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone() and \
+                db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():
+            raise SystemExit(f"the base's index is unfinished ({table} has rows): run newsreader index on it first")
+    known = SHIFTED | KEPT | EMPTY | STORIES | set(fts) | {t + s for t in fts for s in FTS_SHADOWS}
     unknown = [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
                if name not in known and not name.startswith("sqlite_")]
     if unknown:
@@ -156,7 +161,7 @@ def folders(root: str) -> list[tuple[str, int]]:
 
 
 def fabricate(count: int, base_home: Path, base_archive: Path, home: Path, root_path: Path, *,
-              outlets_per: int = 10, started: float | None = None) -> int:
+              outlets_per: int = 10, started: float | None = None, base_only: tuple[str, ...] = ()) -> int:
     """Build ``home`` and ``root_path`` from the indexed ``base_home`` of ``base_archive``;
     returns the number of articles made."""
     started = time.monotonic() if started is None else started
@@ -228,6 +233,9 @@ def fabricate(count: int, base_home: Path, base_archive: Path, home: Path, root_
     db.execute("DELETE FROM meta WHERE key IN ('stories', 'editions')")
 
     for table in fts:
+        if table in base_only:
+            log(f"{table}: left with the base's {base_articles} documents only", started)
+            continue
         fts_columns, documents = fts_base_text(db, table)
         names = ", ".join(f'"{c}"' for c in fts_columns)
         values = ", ".join(f't."{c}"' for c in fts_columns)
@@ -280,6 +288,10 @@ def main() -> None:
                         help="alone: every article seen by the grouping and none in a story (fast, and "
                         "commands then compute nothing); compute: group them for real (slow: hours at "
                         "1,000,000); none: leave the tables empty (the next command groups them)")
+    parser.add_argument("--base-only", action="append", default=[], metavar="TABLE",
+                        help="leave this search table with the base's documents only (e.g. search: the "
+                        "bigram index is most of the time at 1,000,000; reading figures then come in "
+                        "minutes, but searches it answers find base articles only)")
     parser.add_argument("--home", type=Path, help="default: out/home-N")
     parser.add_argument("--archive", type=Path, help="default: out/archive-N")
     args = parser.parse_args()
@@ -287,7 +299,7 @@ def main() -> None:
     root = (args.archive or OUT / f"archive-{args.count}").resolve()
     started = time.monotonic()
     made = fabricate(args.count, OUT / f"home-{args.base}", OUT / f"archive-{args.base}", home, root,
-                     outlets_per=max(1, args.outlets_per), started=started)
+                     outlets_per=max(1, args.outlets_per), started=started, base_only=tuple(args.base_only))
     finish(home, root, args.stories, started)
     size = (home / "cache" / "newsreader" / "cache.sqlite").stat().st_size
     log(f"{made} articles into {home} ({size / 1e6:.0f} MB), their files under {root}", started)

@@ -221,3 +221,14 @@ def test_the_outline_counts_walk_the_starred_and_read_lists_not_every_article(xd
     assert {o.key: o.unread for o in library.outlet_counts()} == {"dw": 2999, "rfi": 3000}
     # (walking every article took ~3.3 steps each; the lists and the count tables, ~1,500 in all)
     assert steps[0] * 100 < 6000, f"{steps[0] * 100} SQLite steps for two outlets' counts"
+
+
+def test_under_asked_once_per_folder_says_what_under_says():
+    """Re-indexing a million files asked under() two million times; Under asks it per folder
+    and must agree with it for folder roots, file roots, trailing separators and the root."""
+    from newsreader.store.walk import Under, under
+    roots_cases = [["/a/b"], ["/a/b/"], ["/a/b/x.md"], ["/a/b", "/c/d.md"], ["/"], []]
+    paths = ["/a/b/x.md", "/a/b/c/y.md", "/a/bc/z.md", "/a/b", "/c/d.md", "/c/d.mdx", "/x.md", "/a/b/x.md/q"]
+    for roots in roots_cases:
+        check = Under(roots)
+        assert [check(p) for p in paths] == [under(p, roots) for p in paths], roots

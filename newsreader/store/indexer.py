@@ -24,7 +24,7 @@ from typing import IO
 from newsreader import paths
 from newsreader.store import bodies, schema
 from newsreader.store.prepare import FileResult, prepare_many
-from newsreader.store.walk import MAX_DEPTH, Report, sources_changed, under, walk
+from newsreader.store.walk import MAX_DEPTH, Report, Under, sources_changed, under, walk
 from newsreader.store.workers import start_helpers, start_worker
 from newsreader.store.writer import IndexResult, Writer, max_nudge
 
@@ -139,6 +139,11 @@ def _parse_in_pool(remaining: deque[list[str]], should_stop: Callable[[], bool],
             yield from results
 
 
+def _stamp(size: int, mtime_ns: int) -> int:
+    """A file's size and mtime as one int, its lowest bit free (any mtime, before 1970 too)."""
+    return (size << 65) + (mtime_ns << 1)
+
+
 def index(
     db: sqlite3.Connection,
     roots: list[str],
@@ -155,8 +160,10 @@ def index(
     result = IndexResult()
     all_roots = all_roots if all_roots is not None else roots
     dirs: dict[str, int] = {}
-    known = {p: (s, m) for p, s, m in db.execute("SELECT path, size, mtime_ns FROM files")}
-    seen: set[str] = set()
+    # every known file's size and mtime in one int (low bit: walked this run), so a million
+    # files' re-index holds one int per path and no second set of the paths
+    known = {p: _stamp(s, m) for p, s, m in db.execute("SELECT path, size, mtime_ns FROM files")}
+    fresh: set[str] = set()  # walked files the cache does not know (every file, on a first index)
     changed: list[str] = []
     def skip(path: str, why: str) -> None:
         result.skipped.append((path, why))
@@ -164,13 +171,24 @@ def index(
             report(path, why)
 
     for path, size, mtime in walk(roots, dirs, skip):
-        seen.add(path)
-        if known.get(path) == (size, mtime):
+        old = known.get(path)
+        if old is None:
+            fresh.add(path)
+            changed.append(path)
+            continue
+        known[path] = old | 1
+        if old | 1 == _stamp(size, mtime) | 1:
             result.skipped_unchanged += 1
         else:
             changed.append(path)
-    result.seen = len(seen)
-    vanished = [p for p in known if (under(p, roots) and p not in seen) or not under(p, all_roots)]
+    in_roots, in_sources = Under(roots), Under(all_roots)
+    vanished = []
+    for p, value in known.items():
+        result.seen += value & 1
+        if (in_roots(p) and not value & 1) or not in_sources(p):
+            vanished.append(p)
+    result.seen += len(fresh)
+    del fresh
     db.execute("BEGIN IMMEDIATE")
     try:
         writer = Writer(db, result)
