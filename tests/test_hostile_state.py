@@ -349,3 +349,19 @@ def test_a_companion_that_is_a_folder_is_named_and_said_once():
     Path(f"{state_path()}.lock").mkdir()
     line = one_line_about_the_state(run_cli("list", "--starred").stderr)
     assert "cannot be moved aside (Is a directory: state.sqlite.lock)" in line
+
+
+def test_a_state_that_cannot_be_read_never_costs_the_cache_its_articles(tmp_path: Path):
+    """The remembered sources live in the state: with the state unreadable they are unknown,
+    and the next command re-indexed the bundled sample in place of the user's archive."""
+    archive = tmp_path / "mine"
+    archive.mkdir()
+    (archive / "item.txt").write_text("<!--1698786902000-->\n[我的文章](https://www.rfi.fr/cn/mine)\n------\n"
+                                      "<p>正文。</p>\n", encoding="utf-8")
+    assert run_cli("index", str(archive)).returncode == 0
+    path = state_path()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.mkdir()
+    listing = run_cli("list")
+    assert listing.returncode == 0 and "我的文章" in listing.stdout and "拜登" not in listing.stdout, listing

@@ -212,6 +212,8 @@ class Library(StoryViews):
         """Index first when the cache is empty or the sources changed; never wait for another run."""
         if self.cache_mode == "read-only":
             return None
+        if self.state.in_memory and not self.state.sources() and self.count():
+            return None  # the remembered sources are unknown: never swap the cache's articles for the sample's
         if not self.needs_index():
             self.ensure_stories()
             return None

@@ -295,6 +295,11 @@ class State:
             self._insert(db, self._salvage())
         return db
 
+    @property
+    def in_memory(self) -> bool:
+        """Whether the state file could not be opened at all (nothing read from it is known)."""
+        return "mode=memory" in self.uri
+
     def healthy(self) -> bool:
         """Whether the state file reads whole, looked at afresh (used to tell its damage from
         the cache's)."""
