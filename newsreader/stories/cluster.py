@@ -21,9 +21,11 @@ what a few days do, and a new day is grouped against the stories already found.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from newsreader.stories.features import Doc, doc_features, fold, outlet_boilerplate, weigh, weigh_profile
 
@@ -130,12 +132,11 @@ class Grouper:
 
     def __init__(self, force: Link | None = None) -> None:
         self.window: list[Doc] = []
-        self.postings: dict[str, list[Doc]] = {}
+        self.postings: dict[str, list[Doc]] = {}  # feature -> docs in the window, in publication order
         self.group_of: dict[int, Group] = {}
         self.keys: dict[int, frozenset[str]] = {}
         self.force = force
         self.df: Counter[str] = Counter()  # document frequency over the window (kept as it moves)
-        self.features: dict[int, set[str]] = {}  # each weighed doc's features, to take out of ``df``
 
     def add(self, batch: list[Doc]) -> list[Group]:
         """Group a batch (published no earlier than anything before); returns the groups that can
@@ -183,8 +184,7 @@ class Grouper:
         context = self.window + batch
         df = self.df
         for doc in batch:
-            features = self.features[doc.rowid] = doc_features(doc)
-            df.update(features)
+            df.update(doc_features(doc))
         boiler = outlet_boilerplate(context)
         empty: frozenset[str] = frozenset()
         idf: dict[str, float] = {}
@@ -249,34 +249,38 @@ class Grouper:
         if now is None:
             groups = {id(g): g for g in self.group_of.values()}
             self.window, self.postings, self.group_of, self.keys = [], {}, {}, {}
-            self.df, self.features = Counter(), {}
+            self.df = Counter()
             return list(groups.values())
         low = now - WINDOW
         if self.window and self.window[0].published >= low:
             return []
-        df = self.df
         kept: list[Doc] = []
         stale: set[str] = set()  # the postings that hold a doc leaving the window
+        gone: Counter[str] = Counter()  # the features of the docs leaving, counted (in C)
         for doc in self.window:
             if doc.published >= low:
                 kept.append(doc)
                 continue
             stale.update(doc.vector)
-            for token in self.features.pop(doc.rowid, ()):
-                if df[token] > 1:
-                    df[token] -= 1
-                else:
-                    del df[token]
+            gone.update(doc_features(doc))
         self.window = kept
-        for token in stale:
+        df = self.df
+        for token, n in gone.items():
+            left = df[token] - n
+            if left > 0:
+                df[token] = left
+            else:
+                del df[token]
+        published = attrgetter("published")
+        for token in stale:  # postings are in publication order: the docs leaving are in front
             posting = self.postings.get(token)
             if posting is None:
                 continue
-            left = [d for d in posting if d.published >= low]
-            if left:
-                self.postings[token] = left
-            else:
+            cut = bisect_left(posting, low, key=published)
+            if cut == len(posting):
                 del self.postings[token]
+            elif cut:
+                del posting[:cut]
         # a group is final when it can take no more: nothing new may link to it
         done: dict[int, Group] = {}
         for group in list(self.group_of.values()):
@@ -306,7 +310,7 @@ def _sole_outlet(group: Group) -> str | None:
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
-    return sum(w * b.get(t, 0.0) for t, w in a.items())
+    return sum(a[t] * b[t] for t in a.keys() & b.keys())  # the shared features, found in C
 
 
 def group_all(docs: Iterable[Doc], force: Link | None = None) -> Iterator[list[Doc]]:

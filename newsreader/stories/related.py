@@ -17,6 +17,7 @@ KEYS = 24
 DAYS = 30
 THRESHOLD = 0.35
 LIMIT = 5
+COMMON = 100  # a feature in more than 1/COMMON of the groups within reach is not looked up
 
 Profile = dict[str, float]
 
@@ -43,7 +44,7 @@ def parse(text: str) -> Profile:
 def _similar(a: Profile, b: Profile) -> float:
     if len(a) > len(b):
         a, b = b, a
-    return sum(w * b.get(t, 0.0) for t, w in a.items())
+    return sum(a[t] * b[t] for t in a.keys() & b.keys())  # the shared features, found in C
 
 
 class Index:
@@ -95,7 +96,7 @@ class Index:
 
     def _scores(self, story: str, first: int, vector: Profile) -> list[tuple[float, str]]:
         """The groups within ``DAYS`` whose cosine with ``vector`` reaches ``THRESHOLD``."""
-        common = max(50, len(self.entries) // 20)  # too widespread to look up (they still count)
+        common = max(50, len(self.entries) // COMMON)  # too widespread to look up (they still count)
         partial: dict[str, float] = {}
         skipped = False
         for token, weight in vector.items():
