@@ -9,7 +9,6 @@ import time
 from collections.abc import Sequence
 from datetime import datetime
 
-from newsreader import __version__
 from newsreader.cli import story_commands
 from newsreader.cli.commands import (
     CommandError,
@@ -88,11 +87,23 @@ def _positive(text: str) -> int:
     return min(value, LIMIT_MAX)
 
 
+class _Version(argparse.Action):
+    """``--version``, looked up only when asked for: reading the package metadata costs every
+    command ~50 ms of CPU (importlib.metadata and the email parser it imports)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        from newsreader import __version__
+
+        parser._print_message(f"newsreader {__version__}\n", sys.stdout)
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
     parser = Parser(prog="newsreader", description=DESCRIPTION, epilog=EPILOG,
                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show program's version number and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     index = commands.add_parser("index", help="index files/folders (remembered as sources); none: re-index sources",
