@@ -240,6 +240,7 @@ def index(
     except BaseException:
         schema.rollback(db)
         raise
+    schema.release_free_pages(db)
     if progress:
         progress(done, total)
     return result

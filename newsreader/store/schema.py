@@ -150,6 +150,14 @@ def describe(error: BaseException, path: Path) -> str:
 
 def create(connection: sqlite3.Connection) -> None:
     """Create the tables unless another process just did (checked under the write lock)."""
+    if not connection.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
+        # Free pages can be given back (see release_free_pages); the setting takes only on an
+        # empty file, and only through VACUUM once WAL has written the header.
+        try:
+            connection.execute("PRAGMA auto_vacuum = INCREMENTAL")
+            connection.execute("VACUUM")
+        except sqlite3.OperationalError:
+            pass  # another process is creating it: the cache works without
     connection.execute("BEGIN IMMEDIATE")
     try:
         if connection.execute("PRAGMA user_version").fetchone()[0] == 0:
@@ -165,6 +173,13 @@ def create(connection: sqlite3.Connection) -> None:
     except BaseException:
         rollback(connection)
         raise
+
+
+def release_free_pages(connection: sqlite3.Connection) -> None:
+    """Give the file's free pages back to the file system (outside a transaction). FTS5's
+    merges free many pages at the end of a run; a cache made before auto_vacuum keeps them
+    (the pragma does nothing there)."""
+    connection.executescript("PRAGMA incremental_vacuum;")  # executescript steps it to the end
 
 
 def remove(path: Path) -> None:
