@@ -33,7 +33,7 @@ from newsreader.store.outline import (
 from newsreader.store.prepare import TIES
 from newsreader.store.records import LISTING_COLUMNS, Detail, Listing
 from newsreader.store.search import Hit, count_matches, search
-from newsreader.store.state import State, StateError, disk_full
+from newsreader.store.state import State, StateError, disk_full, room
 from newsreader.store.story_views import StoryViews
 from newsreader.stories import compute as story_compute
 from newsreader.stories import queries as story_queries
@@ -195,6 +195,7 @@ class Library(StoryViews):
         try:
             result = indexer.index(self.db, roots or remembered, all_roots=remembered,
                                    progress=progress, report=report, should_stop=should_stop)
+            self.db.execute("DELETE FROM meta WHERE key = 'full_disk_room'")
             if not should_stop():
                 self._update_stories()  # stories and editions: cache data computed after indexing
             return result
@@ -202,6 +203,8 @@ class Library(StoryViews):
             why = schema.describe(error, self.cache_path)
             if not why:
                 raise
+            if why == "is on a full disk":
+                self._remember_full_disk()
             raise CacheError(f"indexing stopped: the cache at {self.cache_path} {why}; "
                              "it keeps what was indexed before") from None
         finally:
@@ -217,7 +220,7 @@ class Library(StoryViews):
         if not self.needs_index():
             self.ensure_stories()
             return None
-        if self.cache_mode == "file" and disk_full(self.cache_path.parent):
+        if self.cache_mode == "file" and (disk_full(self.cache_path.parent) or self._still_full()):
             # every command would parse every changed file again only to fail at the first write
             self.warn(f"the cache at {self.cache_path} is on a full disk: showing what it holds, not indexing")
             return None
@@ -226,6 +229,26 @@ class Library(StoryViews):
         except CacheError as error:  # show what the cache holds all the same
             self.warn(str(error))
             return None
+
+    def _remember_full_disk(self) -> None:
+        """Note the room there was when a run stopped on a full disk. Its transaction rolled
+        back, so the room is back and looks ample, but the same run would fail the same way:
+        until there is more room, commands show what the cache holds (see ensure_indexed)."""
+        try:  # the write-ahead log's pages of the rolled-back run are room again once it is reset
+            wal = Path(str(self.cache_path) + "-wal")
+            log = wal.stat().st_size if wal.is_file() else 0
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('full_disk_room', ?)",
+                            (str(room(self.cache_path.parent) + log),))
+        except (sqlite3.Error, OSError):
+            pass  # no room even for that: disk_full() says so
+
+    def _still_full(self) -> bool:
+        """A run stopped on a full disk and there is no more room now than then."""
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'full_disk_room'").fetchone()
+        except sqlite3.Error:
+            return False
+        return row is not None and room(self.cache_path.parent) <= int(row[0]) + 64 * 1024
 
     def ensure_stories(self) -> None:
         """Recompute the story and edition tables if another algorithm version made them (no

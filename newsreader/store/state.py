@@ -60,13 +60,18 @@ def _ignore(message: str) -> None:
     pass
 
 
-def disk_full(folder: Path) -> bool:
-    """Whether the file system holding ``folder`` has (next to) no room left."""
+def room(folder: Path) -> int:
+    """Bytes free for this user on the file system holding ``folder`` (a lot when unknown)."""
     try:
         info = os.statvfs(folder)
     except OSError:
-        return False
-    return info.f_bavail * info.f_frsize < 64 * 1024
+        return 1 << 62
+    return info.f_bavail * info.f_frsize
+
+
+def disk_full(folder: Path) -> bool:
+    """Whether the file system holding ``folder`` has (next to) no room left."""
+    return room(folder) < 64 * 1024
 
 
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
