@@ -20,7 +20,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from newsreader.stories.cluster import Grouper
-from newsreader.stories.features import Doc, doc_features
+from newsreader.stories.features import Doc
 
 _ALLOWED = {
     ("newsreader.stories.cluster", "Grouper"),
@@ -64,15 +64,15 @@ def save(db: sqlite3.Connection, grouper: Grouper, primary: dict[int, Doc], vers
     if top != last:
         return
     newest = max(d.published for d in grouper.window)
-    # the editions hook belongs to the run; postings and features follow from the window's docs
+    # the editions hook belongs to the run; the postings follow from the window's docs
     # (half the pickle's size and time: rebuilt on load)
-    force, postings, features = grouper.force, grouper.postings, grouper.features
-    grouper.force, grouper.postings, grouper.features = None, {}, {}
+    force, postings = grouper.force, grouper.postings
+    grouper.force, grouper.postings = None, {}
     try:
         kept = {r: d for r, d in primary.items() if r in grouper.group_of}
         data = pickle.dumps((grouper, kept), protocol=pickle.HIGHEST_PROTOCOL)
     finally:
-        grouper.force, grouper.postings, grouper.features = force, postings, features
+        grouper.force, grouper.postings = force, postings
     db.execute("INSERT INTO story_resume VALUES (1, ?, ?, ?)", (version, newest, data))
 
 
@@ -90,5 +90,4 @@ def load(db: sqlite3.Connection, version: str) -> State | None:
     for doc in grouper.window:  # as the grouper made them: each doc in window order
         for token in doc.vector:
             grouper.postings.setdefault(token, []).append(doc)
-        grouper.features[doc.rowid] = doc_features(doc)
     return State(grouper, primary, int(row[1]))
