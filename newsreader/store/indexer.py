@@ -92,6 +92,8 @@ def _parse_all(paths: list[str], should_stop: Callable[[], bool],
             yield from prepare_many(batch, dictionary)
         return
     context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(["newsreader.store.warm"])  # workers inherit what it loads
     start_helpers(context)
     remaining = deque(batches)
     breaks = 0
