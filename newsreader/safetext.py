@@ -222,12 +222,28 @@ def _openable(url: str) -> str:
                        _encode(parts.query, _QUERY_SAFE), _encode(parts.fragment, _QUERY_SAFE)))
 
 
+def _holds_surrogate(value: object) -> bool:
+    """Whether :func:`storable` would change anything in ``value`` (it may say yes where it
+    would not: an instance attribute that is no field)."""
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, tuple | list):
+        return any(map(_holds_surrogate, value))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        parts = vars(value).values() if hasattr(value, "__dict__") else (
+            getattr(value, f.name) for f in dataclasses.fields(value))
+        return any(map(_holds_surrogate, parts))
+    return False
+
+
 def storable(value: T) -> T:
     """``value`` (a string, or a dataclass, tuple or list holding strings, as an Article is)
     with every unpaired surrogate replaced by U+FFFD: the one check before anything read
     from an archive is stored, whichever parser field it came through (a URL, a caption)."""
     if isinstance(value, str):
         return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value  # type: ignore[return-value]
+    if not _holds_surrogate(value):
+        return value  # the usual case: one quick look instead of rebuilding every part
     if isinstance(value, tuple | list):
         return type(value)(storable(v) for v in value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,20 @@ def test_messages_on_stderr_are_printable_too(tmp_path: Path):
     missing = run_cli("index", f"/nonexistent/{odd}")
     assert missing.returncode != 0 and "/nonexistent/" in missing.stderr
     assert_printable(missing.stderr, "command error")
+
+
+def test_storable_replaces_a_surrogate_in_any_part_and_leaves_a_clean_article_as_it_is():
+    from newsreader.model import Article, Link, Media
+    from newsreader.safetext import storable
+
+    clean_one = Article(url="https://a.example/1", title="标题", outlet="dw", published=None, body_html="<p>x</p>",
+                        text="x", keywords=("k",), media=(Media("image", "https://a.example/i.jpg", "图"),),
+                        links=(Link("链接", "https://a.example/2"),))
+    assert storable(clean_one) is clean_one
+    for broken in (replace(clean_one, title="a\ud800b"),
+                   replace(clean_one, media=(Media("image", "https://a.example/i.jpg", "图\udfff"),)),
+                   replace(clean_one, links=(Link("x", "https://a.example/\ud83d"),)),
+                   replace(clean_one, keywords=("k", "\udc00"))):
+        fixed = storable(broken)
+        assert fixed != broken
+        assert "\ufffd" in repr(fixed) and "\\ud" not in repr(fixed).lower()
