@@ -159,3 +159,16 @@ def test_a_tag_with_200000_attributes_parses_in_linear_time():
     links = "".join(f'<a href="https://e.example/?a={n}&b=1" class="x" title="a>b">链接{n}</a>' for n in range(3000))
     for text in [links, *(path.read_text(encoding="utf-8") for path in sorted(SEEDS.iterdir()))]:
         assert bound_attributes(text) == text  # a page with ordinary tags is never changed
+
+
+def test_utf16_with_a_stray_last_byte_or_a_lone_surrogate_is_read():
+    """A UTF-16 file cut one byte short, or holding an unpaired surrogate, was refused whole
+    ("broken UTF-16 text"); like UTF-8 with a BOM, the bad unit becomes U+FFFD."""
+    from newsreader.sources.decode import decode
+
+    text = f"<!--1698786902000-->\n[十六]({RFI})\n------\n<p>正文。</p>\n"
+    data = "\ufeff".encode("utf-16-le") + text.encode("utf-16-le")
+    assert decode(data + b"\x00") == text + "\ufffd"
+    assert decode(data + b"\x00\xd8") == text + "\ufffd"  # a high surrogate with nothing after it
+    [a] = parse_text(decode(data + b"\x00"))
+    assert a.title == "十六" and a.text.startswith("正文。")  # the stray byte shows as U+FFFD at the end

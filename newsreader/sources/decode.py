@@ -31,10 +31,9 @@ def decode(data: bytes) -> str:
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as error:
-            raise DecodeError(f"broken UTF-16 text ({error.reason})") from None
+        # as with UTF-8: a stray byte at the end (a truncated copy) or an unpaired surrogate
+        # becomes U+FFFD, not the loss of the whole article
+        return data.decode("utf-16", errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
