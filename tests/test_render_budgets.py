@@ -19,9 +19,9 @@ pytestmark = pytest.mark.hostile  # issue 10's suite: pytest -m hostile
 
 def rendered(html: str) -> tuple[str, float]:
     body = clean_html(html)
-    started = time.perf_counter()
+    started = time.process_time()
     markdown = render.markdown(body.html, list(body.media), body.text)
-    return markdown, time.perf_counter() - started
+    return markdown, time.process_time() - started
 
 
 @pytest.mark.parametrize("html", [
@@ -53,8 +53,8 @@ def test_a_hundred_thousand_links_fall_back_to_text_in_bounded_time():
     # the cleaned HTML as htmlclean writes it (cleaning 100,000 links is not what is timed here)
     html = "<p>" + "".join(f'<a href="https://example.com/{n}">链接{n}</a>，' for n in range(100_000)) + "</p>"
     text = "".join(f"链接{n}，" for n in range(100_000))
-    started = time.perf_counter()
+    started = time.process_time()
     markdown = render.markdown(html, [], text)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert "链接99999" in markdown and "](<" not in markdown
     assert elapsed < 5.0, elapsed

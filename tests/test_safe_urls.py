@@ -111,6 +111,6 @@ def test_vetting_a_long_url_takes_linear_time():
     import time
     for url in ("https://a.example/?" + "a" * 200_000 + "!", "https://a.example/" + "a%2" * 100_000,
                 "https://" + "a." * 100_000 + "-", "mailto:" + "a" * 200_000 + "?subject=" + "%" * 100_000):
-        started = time.perf_counter()
+        started = time.process_time()
         openable_url(url)
-        assert time.perf_counter() - started < 1.0, url[:40]
+        assert time.process_time() - started < 1.0, url[:40]

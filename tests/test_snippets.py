@@ -84,11 +84,11 @@ def test_two_20mb_bodies_make_their_snippets_in_bounded_time():
     giant = paragraph * (20_000_000 // len(paragraph))
     late = giant[:900_000] + "最後談到臺灣問題。" + giant[900_000:]
     snippet(paragraph, "旧金山")  # OpenCC's dictionaries load once
-    started = time.perf_counter()
+    started = time.process_time()
     first = snippet(giant, "旧金山")
     second = snippet(late, "台湾")
     third = snippet(giant, "标题里才有")  # a title hit: no spelling of it anywhere in the body
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert "舊金山" in first and "臺灣" in second and third.startswith("拜登與習近平")
     assert elapsed < 1.5, f"{elapsed:.2f} s (was over 20 s on the whole-body way)"
 
@@ -105,9 +105,9 @@ def test_a_query_of_thousands_of_terms_costs_a_bounded_snippet():
     giant = "拜登與習近平在舊金山會晤。" * 100_000
     query = " ".join(f"词{n}" for n in range(3000))  # none in the body: a title hit
     snippet(giant, "旧金山")
-    started = time.perf_counter()
+    started = time.process_time()
     assert snippet(giant, query).startswith("拜登與習近平")
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
 
 
 def test_a_page_snippet_says_what_the_whole_text_snippet_says():
