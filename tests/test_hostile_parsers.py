@@ -19,7 +19,8 @@ RFI = "https://www.rfi.fr/cn/中国/20231031-白宫"
 
 @pytest.mark.parametrize("comment", ["<!--NaN-->", "<!--undefined-->", "<!--99999999999999999999999-->",
                                      "<!---5-->", "<!--0-->", "<!-- 1e999 -->", "<!--" + "9" * 5000 + "-->",
-                                     "<!--" + "x" * 300 + "-->"])
+                                     "<!--" + "x" * 300 + "-->",
+                                     "<!--169848630④2000-->", "<!--¹²³-->", "<!--١٦٩٨٤٨٦٣٠٢٠٠٠-->"])
 def test_a_broken_capture_comment_is_a_feed_item_with_unknown_capture_time(comment):
     [a] = parse_text(f"{comment}\n[白宫：拜登希望对话]({RFI})\n------\n\n<p>正文第一段。</p>")
     assert (a.format, a.title, a.published) == ("feed-item", "白宫：拜登希望对话", None)
@@ -172,3 +173,14 @@ def test_utf16_with_a_stray_last_byte_or_a_lone_surrogate_is_read():
     assert decode(data + b"\x00\xd8") == text + "\ufffd"  # a high surrogate with nothing after it
     [a] = parse_text(decode(data + b"\x00"))
     assert a.title == "十六" and a.text.startswith("正文。")  # the stray byte shows as U+FFFD at the end
+
+
+@pytest.mark.parametrize("duration", ["²", "④", "١٢", "9" * 5000, "-3", "12.5", ""],
+                         ids=["superscript", "circled", "arabic-indic", "5000-digits", "negative", "decimal", "empty"])
+def test_a_number_in_a_file_that_int_refuses_is_unknown_not_a_lost_article(duration):
+    # str.isdigit() accepts ² and ④, which int() refuses; int() refuses 5,000 digits.
+    [a] = parse_text(f'<!--1698486302000-->\n[视频]({RFI})\n------\n<p>正文。</p>'
+                     f'<video src="https://example.com/v.mp4" data-duration="{duration}"></video>')
+    [video] = [m for m in a.media if m.kind == "video"]
+    assert video.duration is None
+    assert a.text.startswith("正文。")

@@ -10,6 +10,7 @@ from newsreader import cjk, outlets
 from newsreader.model import Article, DateOnly
 from newsreader.safetext import clean, clean_line, safe_url
 from newsreader.sources.htmlclean import clean_html
+from newsreader.sources.numbers import whole_number
 
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
@@ -61,10 +62,9 @@ def parse_time(value: object, zone: str = "UTC") -> datetime | None:
 
 def from_epoch_ms(value: str | int) -> datetime | None:
     """A capture time in epoch milliseconds (or seconds) as UTC, if plausible."""
-    text = str(value).strip()
-    if not text.isdigit() or len(text) > 16:  # NaN, undefined, negative, absurdly long: unknown
+    number = whole_number(str(value))  # NaN, undefined, negative, absurdly long: unknown
+    if number is None:
         return None
-    number = int(text)
     if number > 10**11:
         number //= 1000
     try:

@@ -108,7 +108,7 @@ def split(text: str) -> Wrapper | None:
         (title, url), rest = found
         return Wrapper(captured, htmllib.unescape(title), url, text[rest:])
     headline = _headline(first)
-    if match is not None and (match.group(1).isdigit() or headline is not None):
+    if match is not None and ((match.group(1).isascii() and match.group(1).isdigit()) or headline is not None):
         return Wrapper(captured, "", "", text[position:])
     return None
 

@@ -21,6 +21,7 @@ from newsreader.markers import MARK_CLOSE, MARK_OPEN
 from newsreader.model import Link, Media
 from newsreader.safetext import _CONTROL, clean, clean_line, safe_url
 from newsreader.sources import boilerplate, printed
+from newsreader.sources.numbers import whole_number
 
 _DROP = frozenset({
     "script", "style", "noscript", "template", "form", "button", "input", "select", "textarea",
@@ -447,7 +448,7 @@ class _Walk:
             duration = _attr(node, "data-duration")
             return Media("video" if tag == "video" else "audio", mp4 or hls,
                          caption or clean_line(_attr(node, "title")),
-                         int(duration) if duration.isdigit() else None, hls,
+                         whole_number(duration, 9), hls,
                          safe_url(_attr(node, "poster")))
         if tag == "iframe":
             url = safe_url(_attr(node, "src") or _attr(node, "data-src"))
