@@ -85,7 +85,7 @@ def test_two_writers_and_readers_at_once(big_archive: Path):
     for writer in writers:
         _out, err = writer.communicate()
         assert writer.returncode == 0, err
-        assert "locked" not in err
+        assert "locked" not in err, err
     assert readers_ok >= 1
     assert count() == N
 

@@ -8,6 +8,7 @@ import os
 import stat
 import sys
 import time
+from collections.abc import Callable
 from datetime import date
 
 from newsreader import cjk, paths
@@ -16,6 +17,7 @@ from newsreader.cli.output import shown, shown_path
 from newsreader.config import Settings
 from newsreader.model import View
 from newsreader.safetext import echoed
+from newsreader.store.indexer import IndexResult
 from newsreader.store.library import Library, source_path
 
 
@@ -41,11 +43,26 @@ def _report(path: str, reason: str) -> None:
 
 def ensure_indexed(library: Library) -> None:
     """Index first if the cache is empty or the sources changed (progress on a terminal)."""
+    listing, listed = output.progress_bar("listing")
     update, stop = output.progress_bar("indexing")
     try:
-        library.ensure_indexed(progress=update, report=_report)
+        library.ensure_indexed(progress=_after(listed, update), report=_report, listing=listing)
     finally:
+        listed()
         stop()
+
+
+def _after(first: Callable[[], None], then: Callable[[int, int], None]) -> Callable[[int, int], None]:
+    """``then``, calling ``first`` once before it (the listing bar gives way to the indexing one)."""
+    called = [False]
+
+    def update(done: int, total: int) -> None:
+        if not called[0]:
+            called[0] = True
+            first()
+        then(done, total)
+
+    return update
 
 
 def cmd_index(args: argparse.Namespace, library: Library, settings: Settings) -> int:
@@ -60,24 +77,32 @@ def cmd_index(args: argparse.Namespace, library: Library, settings: Settings) ->
             raise CommandError(f"{shown_path(path)}: not a regular file or a folder (only regular files are read)",
                                Exit.USAGE)
     started = time.monotonic()
+    listing, listed = output.progress_bar("listing")
     update, stop = output.progress_bar("indexing")
     if _busy():
         print("newsreader: waiting for another index run to finish…", file=sys.stderr)
     try:
-        result = library.index(args.paths or None, progress=update, report=_report)
+        result = library.index(args.paths or None, progress=_after(listed, update), report=_report,
+                               listing=listing, listed=listed)
     finally:
+        listed()
         stop()
     assert result is not None
     seconds = time.monotonic() - started
     print(f"newsreader: {result.seen} files, {result.parsed} read ({result.skipped_unchanged} unchanged): "
           f"{result.articles_added} articles added, {result.articles_updated} updated, "
           f"{result.articles_removed} removed, {len(result.failed)} files not read; "
-          f"{library.count()} articles in the cache ({seconds:.1f} s)", file=sys.stderr)
+          f"{library.count()} articles in the cache ({seconds:.1f} s{_listed(result)})", file=sys.stderr)
     if result.parsed and len(result.failed) == result.parsed and not result.skipped_unchanged:
         return Exit.NOT_FOUND
     if result.seen == 0 and args.paths:
         raise CommandError("no files found in " + ", ".join(shown_path(p) for p in args.paths))
     return Exit.OK
+
+
+def _listed(result: IndexResult) -> str:
+    """When every article was listed, if that came well before the end."""
+    return f"; all listed after {result.listed_after:.1f} s" if result.parsed and result.completed else ""
 
 
 def _busy() -> bool:
@@ -266,6 +291,10 @@ def cmd_search(args: argparse.Namespace, library: Library, settings: Settings) -
         for hit in hits:
             output.listing_table([hit.listing], view, settings.traditional, sys.stdout)
             print("            " + shown(script.convert(hit.snippet, view, settings.traditional)))
+    searched, total = library.searchable()
+    if searched < total:
+        print(f"newsreader: searched {searched:,} of {total:,} articles; the rest are listed but still being "
+              "indexed for search (run 'newsreader index' to finish)", file=sys.stderr)
     if not hits:
         print(f"newsreader: nothing matches {echoed(args.query)}", file=sys.stderr)
         return Exit.NOT_FOUND

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from types import ModuleType
+from typing import Any, TypeVar
 
 from newsreader import paths
 from newsreader.model import Article
@@ -17,7 +19,10 @@ from newsreader.sources import dw, feeditem, jekyll
 from newsreader.sources.common import ParseError
 from newsreader.sources.decode import DecodeError, decode, looks_binary
 
-__all__ = ["MAX_FILE_BYTES", "PARSERS", "ParseError", "parse_file", "parse_text", "read_regular"]
+__all__ = ["MAX_FILE_BYTES", "PARSERS", "ParseError", "fields_file", "fields_text", "parse_file", "parse_text",
+           "read_regular"]
+
+T = TypeVar("T")
 
 # Order matters: a Jekyll post may hold a feed-item wrapper, so it is tried first; a feed
 # headline opens with `[` as a JSON array does, so feed items are tried before DW JSON.
@@ -27,15 +32,28 @@ PARSERS: tuple[ModuleType, ...] = (jekyll, feeditem, dw)
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
-def parse_text(text: str, path: str = "") -> list[Article]:
-    """The articles in one document's text, by the first parser that recognises it."""
+def _parser_for(text: str) -> tuple[ModuleType, str]:
+    """The first parser that recognises the document, and its text as that parser reads it."""
     stripped = text.lstrip("\ufeff \t\r\n")
     if not stripped:
         raise ParseError("empty file")
     for parser in PARSERS:
         if parser.recognises(stripped):
-            return parser.parse(stripped, path)
+            return parser, stripped
     raise ParseError("not an article in a known format (DW JSON, feed item, Jekyll post)")
+
+
+def parse_text(text: str, path: str = "") -> list[Article]:
+    """The articles in one document's text, by the first parser that recognises it."""
+    parser, stripped = _parser_for(text)
+    return parser.parse(stripped, path)
+
+
+def fields_text(text: str, path: str = "") -> dict[str, Any]:
+    """What the document gives :func:`~newsreader.sources.common.build` (its HTML not cleaned):
+    each parser's ``fields``, which its ``parse`` builds the article from."""
+    parser, stripped = _parser_for(text)
+    return parser.fields(stripped, path)
 
 
 def _too_large(size: int) -> ParseError:
@@ -76,6 +94,16 @@ def read_regular(path: str) -> bytes:
 
 def parse_file(path: str) -> list[Article]:
     """Read, decode and parse one archive file; every failure is a :class:`ParseError`."""
+    return _read(path, parse_text)
+
+
+def fields_file(path: str) -> dict[str, Any]:
+    """Read, decode and take apart one archive file, as :func:`parse_file` does up to cleaning
+    its HTML; every failure is a :class:`ParseError` (the same one :func:`parse_file` gives)."""
+    return _read(path, fields_text)
+
+
+def _read(path: str, then: Callable[[str, str], T]) -> T:
     data = read_regular(path)
     if looks_binary(data[:4096]):
         raise ParseError("binary file, not text")
@@ -84,7 +112,7 @@ def parse_file(path: str) -> list[Article]:
     except DecodeError as error:
         raise ParseError(str(error)) from None
     try:
-        return parse_text(text, path)
+        return then(text, path)
     except ParseError:
         raise
     except RecursionError:

@@ -114,6 +114,11 @@ def _block_html(block: Any) -> str:
 
 def parse(text: str, path: str) -> list[Article]:
     """Read one DW API article."""
+    return [build(**fields(text, path))]
+
+
+def fields(text: str, path: str) -> dict[str, Any]:
+    """What a DW article gives :func:`~newsreader.sources.common.build`, its HTML not yet cleaned."""
     try:
         data = json.loads(text, parse_constant=_no_constant, parse_float=_float, parse_int=_int)
     except RecursionError:
@@ -147,7 +152,7 @@ def parse(text: str, path: str) -> list[Article]:
                 if target.startswith("https://www.dw.com/"):
                     related.append(Link(name, target))
     authors = [_str(a.get("name")) for a in _dicts(data.get("authors")) if _str(a.get("name"))]
-    return [build(
+    return dict(
         url=url or "",
         title=_str(data.get("name")) or _str(data.get("title")),
         html=body,
@@ -160,4 +165,4 @@ def parse(text: str, path: str) -> list[Article]:
         keywords=tuple(keywords),
         outlet_hints=("dw",),
         extra_links=tuple(related),
-    )]
+    )

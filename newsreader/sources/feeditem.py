@@ -14,6 +14,7 @@ import html as htmllib
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from newsreader.model import Article
 from newsreader.sources.common import ParseError, build, from_epoch_ms
@@ -120,10 +121,15 @@ def recognises(text: str) -> bool:
 
 def parse(text: str, path: str) -> list[Article]:
     """Read one archived feed item."""
+    return [build(**fields(text, path))]
+
+
+def fields(text: str, path: str) -> dict[str, Any]:
+    """What a feed item gives :func:`~newsreader.sources.common.build`, its HTML not yet cleaned."""
     wrapper = split(text.lstrip("\ufeff"))
     if wrapper is None:
         raise ParseError("not a feed item (no capture comment or headline link)")
     if not wrapper.title and not wrapper.url and not wrapper.html.strip():
         raise ParseError("feed item with no headline and no body")
-    return [build(url=wrapper.url, title=wrapper.title, html=wrapper.html, source=path, fmt=NAME,
-                  captured=wrapper.captured)]
+    return dict(url=wrapper.url, title=wrapper.title, html=wrapper.html, source=path, fmt=NAME,
+                captured=wrapper.captured)

@@ -134,6 +134,12 @@ def _time(value: Any) -> datetime | None:
 
 def parse(text: str, path: str) -> list[Article]:
     """Read one Jekyll post."""
+    return [build(**fields(text, path))]
+
+
+def fields(text: str, path: str) -> dict[str, Any]:
+    """What a post gives :func:`~newsreader.sources.common.build`, its HTML not yet cleaned
+    (the catalogue reads its header from these alone)."""
     match = _FRONT.match(text)
     if not match:
         raise ParseError("front matter opened with --- but never closed")
@@ -153,7 +159,7 @@ def parse(text: str, path: str) -> list[Article]:
         *(categories if isinstance(categories, list) else [categories]),
         meta.get("author"),
     ) if _text(v))
-    return [build(
+    return dict(
         url=url,
         title=title,
         html=html,
@@ -169,4 +175,4 @@ def parse(text: str, path: str) -> list[Article]:
         outlet_labels=tuple(_text(v) for v in (*(tags if isinstance(tags, list) else [tags]),
                                                *(categories if isinstance(categories, list) else [categories]))),
         folder=Path(path).parent.name if path else "",
-    )]
+    )

@@ -9,32 +9,23 @@ the next run completes it. One process indexes at a time (a lock file); readers 
 from __future__ import annotations
 
 import fcntl
-import multiprocessing
 import os
 import sqlite3
 import time
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import IO
 
-from newsreader import paths
 from newsreader.store import bodies, schema
-from newsreader.store.prepare import FileResult, prepare_many
+from newsreader.store.pool import BATCH, IN_PROCESS_BELOW, Parsers
+from newsreader.store.prepare import FileResult, catalogue_many, prepare_many
 from newsreader.store.walk import MAX_DEPTH, Report, Under, sources_changed, under, walk
-from newsreader.store.workers import start_helpers, start_worker
 from newsreader.store.writer import IndexResult, Writer, max_nudge
 
-__all__ = ["MAX_DEPTH", "FileResult", "IndexLock", "IndexResult", "Progress", "Report", "Writer", "index",
-           "max_nudge", "sources_changed", "under", "walk"]
+__all__ = ["BATCH", "IN_PROCESS_BELOW", "MAX_DEPTH", "FileResult", "IndexLock", "IndexResult", "Progress", "Report",
+           "Writer", "index", "max_nudge", "sources_changed", "under", "walk"]
 
 Progress = Callable[[int, int], None]
-
-BATCH = 32  # files per worker task
-IN_PROCESS_BELOW = 48  # fewer changed files than this are parsed without starting workers
 
 
 def _seconds(name: str, default: float) -> float:
@@ -79,94 +70,22 @@ class IndexLock:
             self.handle = None
 
 
-def _parse_all(paths: list[str], should_stop: Callable[[], bool],
-               dictionary: bytes | None = None) -> Iterator[FileResult]:
-    """Parse files on every core (in this process when there are few), in order of submission;
-    their frames are compressed with ``dictionary``."""
-    batches = [paths[i:i + BATCH] for i in range(0, len(paths), BATCH)]
-    workers = min(os.cpu_count() or 1, 4)
-    if len(paths) < IN_PROCESS_BELOW or workers < 2:
-        for batch in batches:
-            if should_stop():
-                return
-            yield from prepare_many(batch, dictionary)
-        return
-    context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-    if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(["newsreader.store.warm"])  # workers inherit what it loads
-    start_helpers(context)
-    remaining = deque(batches)
-    breaks = 0
-    while remaining and not should_stop():
-        try:
-            for result in _parse_in_pool(remaining, should_stop, dictionary, workers, context):
-                breaks = 0
-                yield result
-        except BrokenProcessPool:  # a worker was killed (the OOM killer, a user): start again
-            breaks += 1
-            if breaks >= 3:  # the same batch three times in a row: give it up, go on without it
-                for path in remaining.popleft():
-                    yield _worker_died(path)
-                breaks = 0
-
-
-def _worker_died(path: str) -> FileResult:
-    try:
-        info = os.stat(paths.external(path))
-        size, mtime = info.st_size, info.st_mtime_ns
-    except OSError:
-        size, mtime = 0, 0
-    return FileResult(path, size, mtime, error="not read: the process reading it died (out of memory?)")
-
-
-def _parse_in_pool(remaining: deque[list[str]], should_stop: Callable[[], bool], dictionary: bytes | None,
-                   workers: int, context: BaseContext) -> Iterator[FileResult]:
-    """Parse ``remaining`` batches in a pool of workers, in order; each batch leaves the deque
-    once its results are handed on, so after a :class:`BrokenProcessPool` what is left is
-    exactly what must be parsed again."""
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker,
-                             initargs=(os.getpid(),)) as pool:
-        pending: deque[Future] = deque()
-        while True:
-            while len(pending) < min(len(remaining), workers * 3):
-                pending.append(pool.submit(prepare_many, remaining[len(pending)], dictionary))
-            if not pending:
-                return
-            if should_stop():
-                for future in pending:
-                    future.cancel()
-                return
-            results = pending.popleft().result()
-            remaining.popleft()
-            yield from results
-
-
 def _stamp(size: int, mtime_ns: int) -> int:
     """A file's size and mtime as one int, its lowest bit free (any mtime, before 1970 too)."""
     return (size << 65) + (mtime_ns << 1)
 
 
-def index(
-    db: sqlite3.Connection,
-    roots: list[str],
-    *,
-    all_roots: list[str] | None = None,
-    progress: Progress | None = None,
-    report: Report | None = None,
-    should_stop: Callable[[], bool] = lambda: False,
-) -> IndexResult:
-    """Bring the cache up to date with the files under ``roots``.
-
-    ``all_roots`` are every remembered source: files under none of them are dropped.
-    """
-    result = IndexResult()
-    all_roots = all_roots if all_roots is not None else roots
+def _walk(db: sqlite3.Connection, roots: list[str], all_roots: list[str], result: IndexResult,
+          report: Report | None) -> tuple[list[str], dict[str, int]]:
+    """Find the changed files, drop the vanished ones; returns the files to read and the
+    folders walked (with their mtimes)."""
     dirs: dict[str, int] = {}
     # every known file's size and mtime in one int (low bit: walked this run), so a million
     # files' re-index holds one int per path and no second set of the paths
     known = {p: _stamp(s, m) for p, s, m in db.execute("SELECT path, size, mtime_ns FROM files")}
     fresh: set[str] = set()  # walked files the cache does not know (every file, on a first index)
     changed: list[str] = []
+
     def skip(path: str, why: str) -> None:
         result.skipped.append((path, why))
         if report:
@@ -199,39 +118,81 @@ def index(
                 if other not in vanished and other not in changed:
                     changed.append(other)
             db.execute("DELETE FROM files WHERE path = ?", (path,))
+            db.execute("DELETE FROM pending WHERE path = ?", (path,))
         writer.flush()
         db.execute("COMMIT")
     except BaseException:
         schema.rollback(db)
         raise
+    return changed, dirs
 
-    total = len(changed)
-    if progress:
-        progress(0, total)
+
+def _store(db: sqlite3.Connection, writer: Writer, results: Iterator[FileResult], total: int,
+           progress: Progress | None, report: Report | None, reported: set[str]) -> int:
+    """Apply ``results`` inside the open transaction, committing every few seconds and
+    reporting progress and unreadable files (each once); returns how many were applied."""
     done = 0
     last_commit = last_progress = time.monotonic()
+    if progress:
+        progress(0, total)
+    for file_result in results:
+        done += 1
+        if file_result.error and file_result.path not in reported:
+            reported.add(file_result.path)
+            writer.result.failed.append((file_result.path, file_result.error))
+            if report:
+                report(file_result.path, file_result.error)
+        for other in writer.apply(file_result):
+            db.execute("DELETE FROM files WHERE path = ?", (other,))
+        now = time.monotonic()
+        if now - last_commit > COMMIT_EVERY:
+            writer.flush()
+            db.execute("COMMIT")
+            db.execute("BEGIN IMMEDIATE")
+            last_commit = now
+        if progress and now - last_progress > PROGRESS_EVERY:
+            progress(done, total)
+            last_progress = now
+    if progress:
+        progress(done, total)
+    return done
+
+
+def index(
+    db: sqlite3.Connection,
+    roots: list[str],
+    *,
+    all_roots: list[str] | None = None,
+    progress: Progress | None = None,
+    report: Report | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+    listing: Progress | None = None,
+    listed: Callable[[], None] | None = None,
+) -> IndexResult:
+    """Bring the cache up to date with the files under ``roots``, in two phases.
+
+    First the catalogue: each changed file's header alone (title, date, outlet, URL), so
+    every article is listed, counted and readable (``show`` parses a file not yet indexed
+    in full) within a fraction of the full work; ``listing`` reports its progress and
+    ``listed`` is called once it is committed. Then the full parse of every file still
+    catalogued only (this run's and any an interrupted run left): bodies, search index;
+    ``progress`` reports it. ``all_roots`` are every remembered source: files under none
+    of them are dropped.
+    """
+    result = IndexResult()
+    started = time.monotonic()
+    all_roots = all_roots if all_roots is not None else roots
+    changed, dirs = _walk(db, roots, all_roots, result, report)
+    reported: set[str] = set()
     db.execute("BEGIN IMMEDIATE")
+    parsers: Parsers | None = None
     try:
+        writer = Writer(db, result)
         # the first big run trains the archive's dictionary on the files it is about to read
         dictionary = bodies.dictionary(db) or bodies.train(db, changed)
-        for file_result in _parse_all(changed, should_stop, dictionary):
-            done += 1
-            result.parsed += 1
-            if file_result.error:
-                result.failed.append((file_result.path, file_result.error))
-                if report:
-                    report(file_result.path, file_result.error)
-            for other in writer.apply(file_result):
-                db.execute("DELETE FROM files WHERE path = ?", (other,))
-            now = time.monotonic()
-            if now - last_commit > COMMIT_EVERY:
-                writer.flush()
-                db.execute("COMMIT")
-                db.execute("BEGIN IMMEDIATE")
-                last_commit = now
-            if progress and now - last_progress > PROGRESS_EVERY:
-                progress(done, total)
-                last_progress = now
+        parsers = Parsers(dictionary, should_stop)
+        result.parsed = _store(db, writer, parsers.run(changed, catalogue_many), len(changed), listing, report,
+                               reported)
         stale = [p for p in db.execute("SELECT path FROM dirs")]
         db.executemany("DELETE FROM dirs WHERE path = ?",
                        [p for p in stale if under(p[0], roots) or not under(p[0], all_roots)])
@@ -239,10 +200,26 @@ def index(
             db.executemany("INSERT OR REPLACE INTO dirs VALUES (?, ?)", dirs.items())
         writer.flush()
         db.execute("COMMIT")
+        result.listed_after = time.monotonic() - started
+        if listed and not should_stop():
+            listed()
+        db.execute("BEGIN IMMEDIATE")
+        todo = [p for (p,) in db.execute("SELECT path FROM pending ORDER BY rowid")]
+        result.completed = _store(db, writer, parsers.run(todo, prepare_many), len(todo), progress, report,
+                                  reported)
+        writer.flush()
+        db.execute("COMMIT")
     except BaseException:
         schema.rollback(db)
         raise
+    finally:
+        if parsers is not None:
+            parsers.close()
     schema.release_free_pages(db)
-    if progress:
-        progress(done, total)
     return result
+
+
+def pending(db: sqlite3.Connection) -> int:
+    """How many files are catalogued but not yet parsed in full (their articles are listed but
+    not searchable)."""
+    return int(db.execute("SELECT count(*) FROM pending").fetchone()[0])

@@ -22,6 +22,7 @@ from newsreader.store import counts as tallies
 from newsreader.store import outline as counting
 from newsreader.store.errors import NotFound
 from newsreader.store.indexer import IndexLock, IndexResult
+from newsreader.store.ondemand import read_now
 from newsreader.store.outline import (
     Counts,
     OutletCount,
@@ -171,9 +172,12 @@ class Library(StoryViews):
         report: indexer.Report | None = None,
         should_stop: Callable[[], bool] = lambda: False,
         wait: bool = True,
+        listing: indexer.Progress | None = None,
+        listed: Callable[[], None] | None = None,
     ) -> IndexResult | None:
         """Index ``roots`` (remembering them) or every source. None if another run holds the
-        lock and ``wait`` is False."""
+        lock and ``wait`` is False. Two phases (see :func:`indexer.index`): ``listing`` and
+        ``listed`` follow the first (every article listed), ``progress`` the second."""
         remembered = self.sources()
         if roots:
             roots = [source_path(r) for r in roots]
@@ -194,7 +198,8 @@ class Library(StoryViews):
                              f"({error.strerror or error})") from None
         try:
             result = indexer.index(self.db, roots or remembered, all_roots=remembered,
-                                   progress=progress, report=report, should_stop=should_stop)
+                                   progress=progress, report=report, should_stop=should_stop,
+                                   listing=listing, listed=listed)
             self.db.execute("DELETE FROM meta WHERE key = 'full_disk_room'")
             if not should_stop():
                 self._update_stories()  # stories and editions: cache data computed after indexing
@@ -211,7 +216,8 @@ class Library(StoryViews):
             lock.release()
 
     def ensure_indexed(self, progress: indexer.Progress | None = None,
-                       report: indexer.Report | None = None) -> IndexResult | None:
+                       report: indexer.Report | None = None,
+                       listing: indexer.Progress | None = None) -> IndexResult | None:
         """Index first when the cache is empty or the sources changed; never wait for another run."""
         if self.cache_mode == "read-only":
             return None
@@ -225,7 +231,7 @@ class Library(StoryViews):
             self.warn(f"the cache at {self.cache_path} is on a full disk: showing what it holds, not indexing")
             return None
         try:
-            return self.index(progress=progress, report=report, wait=False)
+            return self.index(progress=progress, report=report, wait=False, listing=listing)
         except CacheError as error:  # show what the cache holds all the same
             self.warn(str(error))
             return None
@@ -331,13 +337,17 @@ class Library(StoryViews):
         """One article in full."""
         row = self.db.execute(
             f"SELECT {LISTING_COLUMNS}, a.summary, a.author, a.category, a.keywords, a.script, a.format, "
-            "b.data FROM articles a JOIN bodies b ON b.rowid = a.rowid "
+            "b.data FROM articles a LEFT JOIN bodies b ON b.rowid = a.rowid "
             "WHERE a.id = ?", (article_id,)).fetchone()
         if row is None:
             raise NotFound(f"no article with id {echoed(article_id)}")
         files = [r[0] for r in self.db.execute(
             "SELECT path FROM article_files WHERE article_id = ? ORDER BY path", (article_id,))]
-        return Detail.from_row(Listing.from_row(row), row[9:], bodies.unpack(self.db, row[15]), files)
+        listing = Listing.from_row(row)
+        if row[15] is None:  # catalogued, not yet parsed in full: read its file now
+            fields, body = read_now(row[6], article_id)
+            return Detail.from_row(listing, fields, body, files)
+        return Detail.from_row(listing, row[9:], bodies.unpack(self.db, row[15]), files)
 
     def stored_size(self, article_id: str) -> int:
         """How many bytes an article's body, text, media and links take unpacked (read from
@@ -472,6 +482,13 @@ class Library(StoryViews):
     def count(self) -> int:
         """How many articles the cache holds."""
         return self.db.execute("SELECT coalesce(sum(articles), 0) FROM day_counts").fetchone()[0]
+
+    def searchable(self) -> tuple[int, int]:
+        """(how many articles search covers, how many the cache holds): fewer while the
+        second phase of indexing is still under way (or was interrupted)."""
+        total = self.count()
+        waiting = self.db.execute("SELECT count(*) FROM shallow").fetchone()[0]
+        return total - waiting, total
 
     # -- user state ----------------------------------------------------------------------
 

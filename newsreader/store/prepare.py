@@ -11,11 +11,15 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from newsreader import paths, script
 from newsreader.model import Article, DateOnly
 from newsreader.safetext import storable
 from newsreader.store import bodies, tokens
+
+if TYPE_CHECKING:
+    from newsreader.sources.header import Header
 
 # Search covers the first million characters of a body (a long book chapter's worth); beyond
 # that an article is still stored and shown whole, but its tail is not searched. Keeps the
@@ -49,6 +53,7 @@ class Row:
     body_tokens: str
     date_only: int = 0  # 1: ``published`` is the noon (UTC) of a day given without a time
     chars: str = ""  # the characters index's tokens (tokens.char_tokens)
+    full: bool = True  # False: a catalogue row (its header alone: no body, author, script or tokens)
 
     def sort_key(self) -> int:
         """The preferred rowid: the publication time in epoch seconds, so rowid order is date
@@ -136,3 +141,42 @@ def prepare(path: str, dictionary: bytes | None = None) -> FileResult:
 def prepare_many(paths: list[str], dictionary: bytes | None = None) -> list[FileResult]:
     """A worker's batch."""
     return [prepare(p, dictionary) for p in paths]
+
+
+def header_row(head: Header) -> Row:
+    """The catalogue row of an article: every field :func:`to_row` gives that a header settles
+    (the same values), the rest empty until its file is parsed in full."""
+    head = storable(head)
+    published = int(head.published.timestamp()) if head.published else None
+    return Row(
+        id=hashlib.sha1(head.url.encode("utf-8", "surrogatepass")).hexdigest()[:16],
+        url=head.url, outlet=head.outlet, title=head.title, summary=head.summary, author="",
+        category=head.category, keywords=json.dumps(list(head.keywords), ensure_ascii=False),
+        published=published, date_only=int(isinstance(head.published, DateOnly)), script="",
+        source=head.source, format=head.format, data=b"", quality=-1, title_tokens="", body_tokens="",
+        full=False,
+    )
+
+
+def catalogue(path: str, dictionary: bytes | None = None) -> FileResult:
+    """The first phase of indexing one file: its articles' catalogue rows from the cheapest
+    correct read of its header; the whole file (as :func:`prepare`) when the header alone
+    cannot settle them (no URL, a printed time only the HTML parser can find) or it fails."""
+    from newsreader.sources import ParseError, fields_file  # the parsers: only where files are read
+    from newsreader.sources.header import header
+
+    try:
+        stat = os.stat(paths.external(path))
+        found = header(fields_file(path))
+    except (OSError, ParseError, RecursionError, MemoryError):
+        found = None
+    except Exception:  # whatever it was, the full parse meets it again and says what it was
+        found = None
+    if found is None:
+        return prepare(path, dictionary)
+    return FileResult(path, stat.st_size, stat.st_mtime_ns, rows=(header_row(found),))
+
+
+def catalogue_many(paths: list[str], dictionary: bytes | None = None) -> list[FileResult]:
+    """A batch of :func:`catalogue`."""
+    return [catalogue(p, dictionary) for p in paths]

@@ -16,7 +16,7 @@ from pathlib import Path
 from newsreader.store import bodies, counts, tokens
 from newsreader.store.transactions import rollback
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -59,6 +59,10 @@ CREATE TABLE article_files (
 ) WITHOUT ROWID;
 CREATE INDEX article_files_path ON article_files (path);
 CREATE TABLE dirs (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL);
+-- the two-phase index (store/indexer.py): articles catalogued from their file's header alone
+-- (listed, not yet in bodies or the search index), and the files whose full parse is still to come
+CREATE TABLE shallow (rowid INTEGER PRIMARY KEY);
+CREATE TABLE pending (path TEXT PRIMARY KEY);
 -- body first: FTS5 marks every position outside column 0, so the big column goes there.
 -- every character an article holds, once (title characters once more, marked): one-character
 -- queries read one short list here instead of merging every bigram the character begins

@@ -123,6 +123,8 @@ def sources_changed(db: sqlite3.Connection, roots: list[str]) -> bool:
     known = dict(db.execute("SELECT path, mtime_ns FROM dirs"))
     if not db.execute("SELECT 1 FROM files LIMIT 1").fetchone():
         return True
+    if db.execute("SELECT 1 FROM pending LIMIT 1").fetchone():
+        return True  # an interrupted run left files catalogued but not yet parsed in full
     for root in roots:
         if os.path.isdir(paths.external(root)):
             if root not in known:

@@ -26,6 +26,8 @@ class IndexResult:
     failed: list[tuple[str, str]] = field(default_factory=list)
     skipped_unchanged: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    completed: int = 0  # files parsed in full after their catalogue rows (the second phase)
+    listed_after: float = 0.0  # seconds from the start until every article was listed
 
 
 def max_nudge(db: sqlite3.Connection) -> int:
@@ -83,12 +85,15 @@ class Writer:
     def delete_article(self, article_id: str) -> None:
         """Remove an article and its search entry."""
         row = self.db.execute("SELECT a.rowid, a.title, a.summary, b.data, a.outlet, a.published FROM articles a "
-                              "JOIN bodies b ON b.rowid = a.rowid WHERE a.id = ?", (article_id,)).fetchone()
+                              "LEFT JOIN bodies b ON b.rowid = a.rowid WHERE a.id = ?", (article_id,)).fetchone()
         if row:
-            if self.pending.pop(row[0], None) is None:  # a held-back entry never reached the index
-                self._fts_delete(*row[:4])
+            if row[3] is not None:
+                if self.pending.pop(row[0], None) is None:  # a held-back entry never reached the index
+                    self._fts_delete(*row[:4])
+                self.db.execute("DELETE FROM bodies WHERE rowid = ?", (row[0],))
+            else:  # catalogued only: nothing of it in bodies or the search index
+                self.db.execute("DELETE FROM shallow WHERE rowid = ?", (row[0],))
             self.db.execute("DELETE FROM articles WHERE rowid = ?", (row[0],))
-            self.db.execute("DELETE FROM bodies WHERE rowid = ?", (row[0],))
             self.counter.removed(row[4], row[5], article_id)
 
     def _free_rowid(self, row: Row) -> int:
@@ -126,23 +131,73 @@ class Writer:
             (rowid, row.id, row.url, row.outlet, row.title, row.summary, row.author, row.category,
              row.keywords, row.published, row.script, row.source, row.format, row.quality, row.date_only),
         )
-        self.db.execute("INSERT INTO bodies VALUES (?, ?)", (rowid, row.data))
         self.counter.added(row.outlet, row.published, row.id)
+        if row.full:
+            self._insert_body(rowid, row)
+        else:
+            self.db.execute("INSERT INTO shallow VALUES (?)", (rowid,))
+
+    def _insert_body(self, rowid: int, row: Row) -> None:
+        self.db.execute("INSERT INTO bodies VALUES (?, ?)", (rowid, row.data))
         self.pending[rowid] = (row.title_tokens, row.body_tokens, row.chars)
         if len(self.pending) >= PENDING_AT_MOST:
             self.flush()
 
+    def _replace(self, existing: tuple, row: Row) -> None:
+        """Put ``row`` in the place of the stored version of its article (``existing``: rowid,
+        quality, source, outlet, published, title, summary). Its rowid, and so its place in
+        every list, stays while its date and outlet do: which copy is shown, or a catalogue
+        row made full, never reorders articles of the same second."""
+        rowid, quality, _source, outlet, published, title, summary = existing
+        if (outlet, published) != (row.outlet, row.published):
+            self.delete_article(row.id)
+            self._insert(row)
+            return
+        if quality >= 0:
+            if self.pending.pop(rowid, None) is None:  # a held-back entry never reached the index
+                (frame,) = self.db.execute("SELECT data FROM bodies WHERE rowid = ?", (rowid,)).fetchone()
+                self._fts_delete(rowid, title, summary, frame)
+            self.db.execute("DELETE FROM bodies WHERE rowid = ?", (rowid,))
+        else:
+            self.db.execute("DELETE FROM shallow WHERE rowid = ?", (rowid,))
+        self.db.execute(
+            "UPDATE articles SET url = ?, title = ?, summary = ?, author = ?, category = ?, keywords = ?, "
+            "script = ?, source = ?, format = ?, quality = ?, date_only = ? WHERE rowid = ?",
+            (row.url, row.title, row.summary, row.author, row.category, row.keywords, row.script, row.source,
+             row.format, row.quality, row.date_only, rowid))
+        if row.full:
+            self._insert_body(rowid, row)
+        else:
+            self.db.execute("INSERT INTO shallow VALUES (?)", (rowid,))
+
     def put(self, row: Row, path: str) -> None:
-        """Store an article read from ``path``: new, a fuller copy, or one more file of it."""
+        """Store an article read from ``path``: new, a fuller copy, or one more file of it.
+
+        A catalogue row (``row.full`` false) is stored only where the full row would go
+        (a new article, or a new version of the one this file shows); which of several
+        files' copies is the fullest is left to their full rows, which replace a catalogue
+        row whatever its file. (So when copies of one URL carry different dates, the article
+        may move when the full parse settles its copy, and an article of the same second
+        listed in between keeps the next rowid: the one place the two phases may order
+        same-second articles unlike a single full pass.)
+        """
         self.db.execute("INSERT OR IGNORE INTO article_files VALUES (?, ?)", (row.id, path))
-        existing = self.db.execute("SELECT quality, source FROM articles WHERE id = ?", (row.id,)).fetchone()
+        existing = self.db.execute(
+            "SELECT rowid, quality, source, outlet, published, title, summary FROM articles WHERE id = ?",
+            (row.id,)).fetchone()
         if existing is None:
             self._insert(row)
             self.result.articles_added += 1
-        elif existing[1] == path or (row.quality, path) > (existing[0], existing[1]):
-            self.delete_article(row.id)
-            self._insert(row)
-            self.result.articles_updated += 1
+            return
+        quality, source = existing[1], existing[2]
+        if not row.full:
+            if source == path:
+                self._replace(existing, row)
+                self.result.articles_updated += 1
+        elif source == path or (row.quality, path) > (quality, source):
+            self._replace(existing, row)
+            if quality >= 0:  # (a catalogue row made full is not news)
+                self.result.articles_updated += 1
 
     def forget_file(self, path: str, keep: AbstractSet[str] = frozenset()) -> list[str]:
         """Drop a file's links to articles (except ``keep``); delete articles left with no file.
@@ -175,5 +230,9 @@ class Writer:
             self.put(row, result.path)
         self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
                         (result.path, result.size, result.mtime_ns, result.error or None))
+        if any(not row.full for row in result.rows):
+            self.db.execute("INSERT OR IGNORE INTO pending (path) VALUES (?)", (result.path,))
+        else:
+            self.db.execute("DELETE FROM pending WHERE path = ?", (result.path,))
         return reparse
 

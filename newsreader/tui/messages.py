@@ -41,25 +41,33 @@ class ArticleLoaded(Message):
 class SearchDone(Message):
     """A search worker found its hits."""
 
-    def __init__(self, query: str, hits: list[Hit], total: int) -> None:
+    def __init__(self, query: str, hits: list[Hit], total: int, searched: tuple[int, int] = (0, 0)) -> None:
         super().__init__()
         self.query = query
         self.hits = hits
         self.total = total
         """How many articles match in all (``hits`` may be fewer)."""
+        self.searched = searched
+        """(articles searched, articles in the cache): fewer searched while indexing goes on."""
 
 
 class IndexProgress(Message):
     """How far background indexing is; a newer one replaces a queued older one."""
 
-    def __init__(self, done: int, total: int) -> None:
+    def __init__(self, done: int, total: int, phase: str = "indexing") -> None:
         super().__init__()
         self.done = done
         self.total = total
+        self.phase = phase
+        """"listing" (the catalogue: every article listed) or "indexing" (the full parse, for search)."""
 
     def can_replace(self, message: Message) -> bool:
         """Only the latest progress matters."""
         return isinstance(message, IndexProgress)
+
+
+class Listed(Message):
+    """Background indexing has listed every article (the full parse follows)."""
 
 
 class IndexDone(Message):

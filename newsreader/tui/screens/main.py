@@ -33,6 +33,7 @@ from newsreader.tui.messages import (
     IndexDone,
     IndexFailed,
     IndexProgress,
+    Listed,
     SearchDone,
     Warned,
 )
@@ -67,6 +68,8 @@ class MainScreen(ReadingActions):
         self.searching = False
         self.found = 0
         """How many articles match the search shown (more than are listed, past the limit)."""
+        self.searched = (0, 0)
+        """(articles the search shown covered, articles in the cache)."""
 
     # -- layout --------------------------------------------------------------------------
 
@@ -331,7 +334,7 @@ class MainScreen(ReadingActions):
             total = len(hits)
             hits = hits[:SEARCH_LIMIT]
         if not get_current_worker().is_cancelled:
-            self.post_message(SearchDone(query, hits, total))
+            self.post_message(SearchDone(query, hits, total, self.library.searchable()))
 
     def on_search_done(self, message: SearchDone) -> None:
         """Show the hits (they replace the tree) and how many match."""
@@ -339,6 +342,7 @@ class MainScreen(ReadingActions):
         results.hits = []
         results.query_text = message.query
         self.found = message.total
+        self.searched = message.searched
         results.show(message.hits, message.query, self.view)
         results.focus()
         if not message.hits:
@@ -353,8 +357,10 @@ class MainScreen(ReadingActions):
         results = self.query_one(Results)
         found = max(self.found, len(results.hits))
         listed = "" if found <= len(results.hits) else f", the newest {len(results.hits)} listed"
+        searched, total = self.searched
+        partial = f" · searched {searched:,} of {total:,} articles; indexing…" if searched < total else ""
         self.query_one("#status", Static).update(
-            Text(f"{labels.count(found, 'result')}{listed} · esc returns", style="dim"))
+            Text(f"{labels.count(found, 'result')}{listed}{partial} · esc returns", style="dim"))
 
     def action_leave_search(self) -> None:
         """Back to the tree, where the user was."""
@@ -383,11 +389,18 @@ class MainScreen(ReadingActions):
         def progress(done: int, total: int) -> None:
             self.post_message(IndexProgress(done, total))
 
+        def listing(done: int, total: int) -> None:
+            self.post_message(IndexProgress(done, total, "listing"))
+
+        def listed() -> None:
+            self.post_message(Listed())
+
         background = Library(warn=warn)
         try:
             if not background.needs_index():
                 return
-            result = background.index(progress=progress, should_stop=lambda: worker.is_cancelled, wait=False)
+            result = background.index(progress=progress, should_stop=lambda: worker.is_cancelled, wait=False,
+                                      listing=listing, listed=listed)
         except Exception as error:
             self.post_message(IndexFailed(str(error)))
             return
@@ -396,10 +409,15 @@ class MainScreen(ReadingActions):
         self.post_message(IndexDone(result))
 
     def on_index_progress(self, message: IndexProgress) -> None:
-        """``indexing 120/5,600 files…`` under the tree."""
+        """``listing 120/5,600 files…``, then ``indexing for search 120/5,600 files…``, under the tree."""
         if message.total:
+            what = "listing" if message.phase == "listing" else "indexing for search"
             self.query_one("#status", Static).update(
-                Text(f"indexing {message.done:,}/{message.total:,} files…", style="italic"))
+                Text(f"{what} {message.done:,}/{message.total:,} files…", style="italic"))
+
+    def on_listed(self, message: Listed) -> None:
+        """Every article is listed: show them while the full parse goes on."""
+        self.query_one(Outline).reload()
 
     def on_index_failed(self, message: IndexFailed) -> None:
         """Say so; the cache as it was stays on screen."""
