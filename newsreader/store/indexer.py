@@ -188,9 +188,7 @@ def index(
     parsers: Parsers | None = None
     try:
         writer = Writer(db, result)
-        # the first big run trains the archive's dictionary on the files it is about to read
-        dictionary = bodies.dictionary(db) or bodies.train(db, changed)
-        parsers = Parsers(dictionary, should_stop)
+        parsers = Parsers(bodies.dictionary(db), should_stop)
         result.parsed = _store(db, writer, parsers.run(changed, catalogue_many), len(changed), listing, report,
                                reported)
         stale = [p for p in db.execute("SELECT path FROM dirs")]
@@ -205,6 +203,8 @@ def index(
             listed()
         db.execute("BEGIN IMMEDIATE")
         todo = [p for (p,) in db.execute("SELECT path FROM pending ORDER BY rowid")]
+        if parsers.dictionary is None:  # the first big run trains the archive's on the files it will read
+            parsers.dictionary = bodies.train(db, todo)
         result.completed = _store(db, writer, parsers.run(todo, prepare_many), len(todo), progress, report,
                                   reported)
         writer.flush()

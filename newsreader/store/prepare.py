@@ -143,18 +143,20 @@ def prepare_many(paths: list[str], dictionary: bytes | None = None) -> list[File
     return [prepare(p, dictionary) for p in paths]
 
 
+
 def header_row(head: Header) -> Row:
     """The catalogue row of an article: every field :func:`to_row` gives that a header settles
     (the same values), the rest empty until its file is parsed in full."""
-    head = storable(head)
+    url, title, outlet, summary, category, source, fmt = (
+        storable(value) for value in (head.url, head.title, head.outlet, head.summary, head.category, head.source,
+                                      head.format))
     published = int(head.published.timestamp()) if head.published else None
     return Row(
-        id=hashlib.sha1(head.url.encode("utf-8", "surrogatepass")).hexdigest()[:16],
-        url=head.url, outlet=head.outlet, title=head.title, summary=head.summary, author="",
-        category=head.category, keywords=json.dumps(list(head.keywords), ensure_ascii=False),
+        id=hashlib.sha1(url.encode("utf-8", "surrogatepass")).hexdigest()[:16],
+        url=url, outlet=outlet, title=title, summary=summary, author="", category=category,
+        keywords=json.dumps(list(storable(head.keywords)), ensure_ascii=False),
         published=published, date_only=int(isinstance(head.published, DateOnly)), script="",
-        source=head.source, format=head.format, data=b"", quality=-1, title_tokens="", body_tokens="",
-        full=False,
+        source=source, format=fmt, data=b"", quality=-1, title_tokens="", body_tokens="", full=False,
     )
 
 
