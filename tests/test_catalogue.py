@@ -298,3 +298,19 @@ def test_a_changed_file_costs_that_file_alone_in_both_phases(mixed: Path):
     assert changed is not None and (changed.parsed, changed.completed, changed.articles_updated) == (1, 1, 1)
     assert library.search("新加的一句")
     library.close()
+
+
+def test_a_page_lexbor_leaves_with_a_loop_is_cleaned_in_bounded_time():
+    """Found by the differential test above: a stray </a> in <noscript> before a processing
+    instruction left lexbor's tree with a loop, and cleaning walked it forever."""
+    def too_long(*_args: object) -> None:
+        raise TimeoutError("cleaning did not end")
+
+    previous = signal.signal(signal.SIGALRM, too_long)
+    signal.alarm(20)  # a budget many times what the page takes
+    try:
+        article = parse_text(_feed_item("<noscript></a><div itemprop=\"articleBody\"><?x?><p>\n-->"), "x.txt")[0]
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert article.text == "-->"

@@ -305,11 +305,16 @@ class _Walk:
     def run(self, root: LexborNode, own_time: str, author: str) -> CleanBody:
         stack: list[tuple[LexborNode, str]] = [(root, "")]  # (node, its tag when it is to be closed)
         push, pop, write_text = stack.append, stack.pop, self.out.text
+        walked: set[int] = set()  # a tree lexbor left with a loop in it (<?x?> after a stray </a>
+        # in <noscript>) is walked once, never forever
         while stack:
             node, closing = pop()
             if closing:
                 self.close(node, closing)
                 continue
+            if node.mem_id in walked:
+                continue
+            walked.add(node.mem_id)
             tag = node.tag or ""
             if tag == "-text":
                 value = node.text_content

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO
 
 from newsreader.store import bodies, schema
-from newsreader.store.pool import BATCH, IN_PROCESS_BELOW, Parsers
+from newsreader.store.pool import BATCH, CATALOGUE_IN_PROCESS_BELOW, IN_PROCESS_BELOW, Parsers
 from newsreader.store.prepare import FileResult, catalogue_many, prepare_many
 from newsreader.store.walk import MAX_DEPTH, Report, Under, sources_changed, under, walk
 from newsreader.store.writer import IndexResult, Writer, max_nudge
@@ -189,8 +189,8 @@ def index(
     try:
         writer = Writer(db, result)
         parsers = Parsers(bodies.dictionary(db), should_stop)
-        result.parsed = _store(db, writer, parsers.run(changed, catalogue_many), len(changed), listing, report,
-                               reported)
+        catalogued = parsers.run(changed, catalogue_many, CATALOGUE_IN_PROCESS_BELOW)
+        result.parsed = _store(db, writer, catalogued, len(changed), listing, report, reported)
         stale = [p for p in db.execute("SELECT path FROM dirs")]
         db.executemany("DELETE FROM dirs WHERE path = ?",
                        [p for p in stale if under(p[0], roots) or not under(p[0], all_roots)])
