@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import sys
-import time
 
-from common import OUT
+from common import OUT, wall_and_cpu
 
 QUERIES = {
     1: ["港", "的", "疫", "黨", "美", "習"],
@@ -34,13 +32,8 @@ QUERIES = {
 def medians(run, repeat: int = 9) -> tuple[float, float]:
     """Median wall and CPU milliseconds of ``repeat`` calls (after one to warm the caches)."""
     run()
-    walls, cpus = [], []
-    for _ in range(repeat):
-        wall, cpu = time.perf_counter(), time.process_time()
-        run()
-        walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
-    return round(statistics.median(walls) * 1000, 2), round(statistics.median(cpus) * 1000, 2)
+    wall, cpu = wall_and_cpu(run, repeat)
+    return round(wall * 1000, 2), round(cpu * 1000, 2)
 
 
 def peak_mb() -> int:

@@ -30,6 +30,8 @@ import sys
 import time
 from pathlib import Path
 
+from common import wall_and_cpu
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
@@ -125,13 +127,7 @@ def _ensure(count: int) -> Path:
 
 def timed(run, repeat: int = 5) -> tuple[float, float]:
     """Median wall and CPU seconds of ``repeat`` runs."""
-    walls, cpus = [], []
-    for _ in range(repeat):
-        wall, cpu = time.perf_counter(), time.process_time()
-        run()
-        walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
-    return sorted(walls)[len(walls) // 2], sorted(cpus)[len(cpus) // 2]
+    return wall_and_cpu(run, repeat)
 
 
 def _ms(pair: tuple[float, float]) -> str:

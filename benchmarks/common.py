@@ -42,6 +42,17 @@ def newsreader(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
                           text=True, check=False)
 
 
+def wall_and_cpu(run, repeat: int = 5) -> tuple[float, float]:
+    """Median wall and CPU seconds of ``repeat`` calls of ``run``."""
+    walls, cpus = [], []
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), time.process_time()
+        run()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
+
 def median_seconds(run, repeat: int = 5) -> float:
     """The median wall time of ``repeat`` calls."""
     times = []
