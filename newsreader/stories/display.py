@@ -6,6 +6,9 @@ from newsreader import outlets
 from newsreader.model import View
 from newsreader.store.library import Library
 
+OUTLETS_APART = " · "
+"""Between the outlets of "also covered by" (the reader wraps lines only there)."""
+
 
 def also_covered(library: Library, article_id: str, view: View = View.ORIGINAL) -> str:
     """"also covered by: RFI 法广 · 中央社 (2) · DW" — the story's other outlets (how many
@@ -23,7 +26,7 @@ def also_covered(library: Library, article_id: str, view: View = View.ORIGINAL) 
     if not counts:
         return ""
     names = [outlets.get(key).name(view) + (f" ({n})" if n > 1 else "") for key, n in counts.items()]
-    return "also covered by: " + " · ".join(names)
+    return "also covered by: " + OUTLETS_APART.join(names)
 
 
 def other_edition(library: Library, article_id: str) -> tuple[str, str] | None:

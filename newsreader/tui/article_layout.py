@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.style import Style
 from rich.text import Text
@@ -23,6 +24,7 @@ from textual.strip import Strip
 from newsreader import labels, render, script
 from newsreader.model import View
 from newsreader.store.records import Detail
+from newsreader.stories.display import OUTLETS_APART
 from newsreader.tui import layout
 
 SHOWN_CHARS = 300_000  # the reader lays out at most this much of a body (a long book chapter)
@@ -98,6 +100,21 @@ def markdown(article: Detail) -> str:
 # -- lines ---------------------------------------------------------------------------------
 
 
+def covered_lines(covered: str, width: int) -> list[Text]:
+    """"also covered by: A · B · C" wrapped between outlets, never inside a name ("RFI 法广"
+    cut after 法); a name wider than the whole line still wraps by the CJK rules."""
+    lines: list[str] = []
+    for part in covered.split(OUTLETS_APART):
+        # room kept for the " ·" that ends a line when the next outlet goes below
+        if lines and cell_len(lines[-1] + OUTLETS_APART + part) + len(OUTLETS_APART.rstrip()) <= width:
+            lines[-1] += OUTLETS_APART + part
+        else:
+            if lines:
+                lines[-1] += OUTLETS_APART.rstrip()
+            lines.append(part)
+    return [piece for line in lines for piece in layout.wrap_text(Text(line, style=BYLINE), width)]
+
+
 def head(request: Request) -> list[Text]:
     """Headline (bold), byline (dim), URL, a rule and the summary."""
     article, width = request.article, request.width
@@ -106,7 +123,7 @@ def head(request: Request) -> list[Text]:
     layout.highlight(title, request.query, request.styles.highlight)
     lines.extend(layout.wrap_text(title, width))
     if request.covered:
-        lines.extend(layout.wrap_text(Text(request.convert(request.covered), style=BYLINE), width))
+        lines.extend(covered_lines(request.convert(request.covered), width))
     byline = labels.byline(article.listing, article.author, request.view, request.variant)
     if request.badge:
         byline = f"[{request.badge}] e ⇄  {byline}"

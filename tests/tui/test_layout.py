@@ -50,3 +50,19 @@ def test_links_inside_italics_and_bold_stay_whole_and_keep_their_numbers():
     text = layout.inline(body, layout.Styles(), numbers={url: 7})
     assert text.plain == "first The Search (1990), Chinese Roundabout[7] (1992) and x_y end _a_ z"
     assert click_actions(text)["[7]"] == "open_link(7)"
+
+
+def test_also_covered_by_wraps_between_outlets_never_inside_a_name():
+    from rich.cells import cell_len
+
+    from newsreader.tui.article_layout import covered_lines
+
+    names = ["联合早报", "Reuters 路透", "大纪元 (2)", "CNA 中央社 (2)", "DW 德国之声", "RFI 法广"]
+    covered = "also covered by: " + " · ".join(names)
+    for width in range(30, 100):  # from the width of "also covered by: " and the first name
+        lines = [line.plain for line in covered_lines(covered, width)]
+        assert all(cell_len(line) <= width for line in lines), (width, lines)
+        for name in names:
+            assert any(name in line for line in lines), (width, name, lines)  # whole on one line
+        assert " ".join(lines).replace("· ", "·").replace("·", " · ") .split() == covered.split()
+    assert [line.plain for line in covered_lines("also covered by: 很长的名字" * 10, 20)]  # wider than a line: still wraps
