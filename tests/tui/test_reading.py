@@ -15,18 +15,9 @@ from newsreader.tui.app import NewsReaderApp
 from newsreader.tui.widgets.outline import OutletNode, Outline, PeriodNode
 from newsreader.tui.widgets.reader import ArticleView
 
+from .test_app import Recorder
+
 SIZE = (120, 36)
-
-
-class Recorder:
-    """Stands in for the opener: remembers what would have been opened."""
-
-    def __init__(self) -> None:
-        self.opened: list[tuple[str, str]] = []
-
-    def __call__(self, url: str, kind: str = "link") -> str:
-        self.opened.append((kind, url))
-        return "recorded"
 
 
 def make_app(folder: Path | None = None) -> tuple[NewsReaderApp, Recorder]:
