@@ -461,3 +461,35 @@ def test_a_cache_without_story_tables_still_lists_searches_and_counts(tmp_path: 
     assert library.annotations([first]) == {first: {"story": None, "editions": []}}
     assert library.stories() == [] and library.story_of(first) is None
     assert library.coverage("湛江")["total"] == 3
+
+
+def test_a_text_republished_under_an_outlets_own_headline_and_introduction_is_the_same_text(tmp_path: Path) -> None:
+    # CDT carries DW's article whole under "德国之声｜" and an introduction of its own; a third
+    # outlet tells the same event in its own words: one story, only the first two marked as copies
+    folder = tmp_path / "a"
+    intro = ("编者按：台风过境广东，多家媒体持续关注灾情与救援进展。以下文章转载自德国之声中文网，"
+             "内容仅代表原作者观点，本站转载以供读者参考比较不同媒体的报道角度。")
+    write_post(folder, "https://www.dw.com/zh/台风海鸥/a-1", "台风海鸥登陆湛江 三万人转移",
+               "2023-09-01T02:10:00Z", paragraphs(TYPHOON))
+    write_post(folder, "https://chinadigitaltimes.net/chinese/2023/09/德国之声-台风", "德国之声｜台风海鸥登陆湛江 三万人转移",
+               "2023-09-01T05:00:00Z", paragraphs([intro, *TYPHOON]))
+    own_words = ["超强台风海鸥周五清晨登陆粤西，湛江沿海风力达到十四级，三万多名居民连夜撤离到安置点。",
+                 "气象部门预计未来两天粤西还会出现特大暴雨，当局呼吁市民不要外出。",
+                 "湛江停工停课，机场航班全部取消，部分高铁停运。"]
+    write_post(folder, "https://www.zaobao.com/realtime/china/story20230901-1", "台风海鸥登陆湛江 粤西停工停课",
+               "2023-09-01T04:30:00Z", paragraphs(own_words))
+    library = library_for(folder)
+    dw = next(i for i in library.listings() if i.outlet == "dw")
+    found = library.story(dw.id)
+    assert found is not None
+    _, members, _ = found
+    marks = {m.listing.outlet: m.same_text for m in members}
+    assert marks == {"dw": True, "cdt": True, "zaobao": False}
+
+
+def test_copies_need_an_opening_long_enough_to_tell() -> None:
+    # a one-line brief whose few bigrams all appear in a long article is not its copy
+    brief = "湛江停工停课。"
+    assert editions.copies(["a", "b"], ["x", "y"], [brief, "".join(TYPHOON)]) == [False, False]
+    assert editions.copies(["a", "a"], ["x", "y"], ["".join(TYPHOON)] * 2) == [False, False]  # one outlet
+    assert editions.copies(["a", "b"], ["x", "y"], ["".join(TYPHOON)] * 2) == [True, True]

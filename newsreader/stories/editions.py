@@ -24,6 +24,8 @@ NEAR = 2 * 86400  # editions appear within this of each other
 SAME = 0.75  # bigram overlap (Jaccard) of the folded texts for editions found by content
 SAME_WITH_URL = 0.5  # ... when the URLs are an outlet's known edition pair
 COPY = 0.6  # overlap at which two outlets' articles are marked as the same text
+CONTAINED = 0.8  # share of one text's opening bigrams found in another's: that text carried whole
+CONTAINED_MIN = 40  # ... counted only for an opening of at least this many bigrams
 _SCRIPTS = {"simplified", "traditional"}
 
 # Markers that differ between an outlet's simplified and traditional URLs.
@@ -37,9 +39,10 @@ def fold(text: str) -> str:
     return normalise(converter("tw2sp").convert(text))
 
 
-def bigrams(text: str) -> frozenset[str]:
-    """The Han bigrams of folded text (Latin words too, for mostly-Latin text)."""
-    folded = fold(text)
+def bigrams(text: str, script: str = "") -> frozenset[str]:
+    """The Han bigrams of folded text (Latin words too, for mostly-Latin text); text known to be
+    in simplified script is only normalised (the conversion would leave it as it is)."""
+    folded = normalise(text) if script == "simplified" else fold(text)
     grams = {run[i:i + 2] for run in _HAN_RUN.findall(folded) for i in range(len(run) - 1)}
     if len(grams) < 8:
         grams |= set(re.findall(r"[a-z]{3,}", folded))
@@ -81,3 +84,28 @@ def is_edition(outlet_a: str, script_a: str, url_a: str, published_a: int, text_
 def same_text(text_a: str, text_b: str) -> bool:
     """Whether two articles carry the same text (a wire copy), whatever their outlets and scripts."""
     return overlap(bigrams(text_a), bigrams(text_b)) >= COPY
+
+
+def contained(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether the smaller of two openings' bigram sets is (nearly) all in the other: one outlet
+    republished the other's text under a headline and an introduction of its own."""
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    return len(small) >= CONTAINED_MIN and len(small & large) >= CONTAINED * len(small)
+
+
+def copies(outlets: list[str], leads: list[str], openings: list[str], scripts: list[str] | None = None) -> list[bool]:
+    """For each article, whether another outlet's article carries the same text: their title and
+    lead overlap (:data:`COPY`), or one's opening is contained in the other's (:func:`contained`).
+    ``leads`` are title and lead, ``openings`` the first thousand-odd characters of the text,
+    ``scripts`` each article's script when known."""
+    lead_grams = [bigrams(t) for t in leads]
+    opening_grams = [bigrams(t, script) for t, script in zip(openings, scripts or [""] * len(openings), strict=True)]
+    marked = [False] * len(outlets)
+    for n in range(len(outlets)):
+        for m in range(n + 1, len(outlets)):
+            if outlets[n] == outlets[m] or (marked[n] and marked[m]):
+                continue
+            if (overlap(lead_grams[n], lead_grams[m]) >= COPY
+                    or contained(opening_grams[n], opening_grams[m])):
+                marked[n] = marked[m] = True
+    return marked

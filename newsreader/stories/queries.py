@@ -13,6 +13,8 @@ from newsreader.store import bodies
 from newsreader.store.records import LISTING_COLUMNS, Listing, iso, utc
 from newsreader.stories import editions as edition_rules
 
+LEAD_BYTES = 300  # the lead compared for copies of a wire story (with the title and summary)
+OPENING_BYTES = 3600  # the opening compared for a text carried whole (~1,200 Han characters)
 # SQL that is true for an article shown as an entry (not a hidden edition); ``a`` is articles.
 SHOWN = "NOT EXISTS (SELECT 1 FROM story_articles e WHERE e.rowid = a.rowid AND e.edition_of IS NOT NULL)"
 
@@ -147,16 +149,15 @@ def story(db: sqlite3.Connection, article_id: str) -> tuple[Story, list[Member],
     if not rows:
         return None
     listings = [Listing.from_row(r) for r in rows]
-    texts, lengths = [], []
+    leads, openings, lengths = [], [], []
     for row in rows:
         lengths.append(row[-3])  # the length of the text, as the index recorded it
-        texts.append(row[3] + "\n" + (row[-2] + "\n" if row[-2] else "") + bodies.text_of(db, row[-1], 300)[:300])
-    grams = [edition_rules.bigrams(t) for t in texts]
-    members = []
-    for n, listing in enumerate(listings):
-        copy = any(m != n and listings[m].outlet != listing.outlet
-                   and edition_rules.overlap(grams[n], grams[m]) >= edition_rules.COPY for m in range(len(listings)))
-        members.append(Member(listing, lengths[n], copy, rows[n][9]))
+        opening = bodies.text_of(db, row[-1], OPENING_BYTES)
+        openings.append(opening)
+        lead = opening.encode()[:LEAD_BYTES].decode("utf-8", "ignore")
+        leads.append(row[3] + "\n" + (row[-2] + "\n" if row[-2] else "") + lead)
+    copies = edition_rules.copies([listing.outlet for listing in listings], leads, openings, [r[9] for r in rows])
+    members = [Member(listing, lengths[n], copies[n], rows[n][9]) for n, listing in enumerate(listings)]
     outlets: list[str] = []
     for listing in listings:
         if listing.outlet not in outlets:
