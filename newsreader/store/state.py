@@ -430,5 +430,12 @@ class State:
 
     def attach_to(self, cache: sqlite3.Connection) -> None:
         """Attach the state to a cache connection as ``state``, for joins (read/starred flags),
-        the way it was opened (read-only or in memory included)."""
-        cache.execute("ATTACH DATABASE ? AS state", (self.uri,))
+        the way it was opened (read-only or in memory included).
+
+        A state file is attached read-only: the cache's writers begin with ``BEGIN IMMEDIATE``,
+        which takes the write lock of every attached database, so an index run held the state's
+        for minutes and a star or a second ``index`` remembering its sources waited on it (and
+        failed with "database is locked" after the busy timeout). Writes to the state go
+        through its own connection; the cache only ever reads it."""
+        uri = self.uri if "?" in self.uri else f"{self.uri}?mode=ro"
+        cache.execute("ATTACH DATABASE ? AS state", (uri,))
