@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from newsreader.model import DateOnly
 from newsreader.sources import parse_text
 from newsreader.sources.htmlclean import clean_html
@@ -125,6 +127,19 @@ def test_a_plain_figure_is_still_one_medium_with_its_caption():
     [image] = a.media
     assert image.caption == "拜登宣誓就任"
     assert a.text.endswith("正文。") and a.text.count("拜登宣誓就任") == 1
+
+
+@pytest.mark.parametrize("alt", ["img", "IMG", "图片", "圖片", ".", "line", "image-1611142227503.png", "DSC_0042"])
+def test_an_images_placeholder_alt_is_no_caption(alt: str):
+    # CDT's alt="img", "图片", "." and file names were printed as "[Image 1] img"
+    [a] = parse_text(feed(f"<img src='https://img.example/a.jpg' alt='{alt}'><p>正文。</p>"))
+    [image] = a.media
+    assert image.caption == "" and alt not in a.text
+
+
+def test_an_images_real_alt_is_its_caption():
+    [a] = parse_text(feed("<img src='https://img.example/a.jpg' alt='拜登 2021'><p>正文。</p>"))
+    assert a.media[0].caption == "拜登 2021"
 
 
 # -- found reading waimei-sample: the feed service's header, captions, printed dates ---------

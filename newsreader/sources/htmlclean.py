@@ -440,7 +440,7 @@ class _Walk:
             url = _image_url(node)
             if not url or _is_tiny(node):
                 return None
-            caption = caption or clean_line(_attr(node, "alt") or _attr(node, "title"))
+            caption = caption or _described(_attr(node, "alt")) or _described(_attr(node, "title"))
             return Media("image", url, caption)
         if tag in ("video", "audio"):
             sources = [_attr(node, "src")] + [_attr(s, "src") for s in node.css("source")]
@@ -465,3 +465,15 @@ class _Walk:
             text = _text_of(node)
             return Media("embed", status, text) if status else None
         return None
+
+
+# An image's alt or title that describes nothing: a word for "image", punctuation, a file name.
+_PLACEHOLDER = re.compile(r"(?:img|image|images|photo|picture|pic|icon|logo|line|spacer|banner|thumbnail"
+                          r"|图|图片|圖|圖片|照片|配图|配圖|[\W_]*|[\w-]+\.(?:jpe?g|png|gif|webp|svg|bmp)"
+                          r"|(?:img|image|dsc|photo)[-_ ]?\d+)", re.IGNORECASE)
+
+
+def _described(value: str) -> str:
+    """An image's alt or title as a caption, or "" when it is a placeholder (``alt="img"``)."""
+    text = clean_line(value)
+    return "" if _PLACEHOLDER.fullmatch(text) else text
