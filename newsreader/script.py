@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 from operator import ne
+from pathlib import Path
 
 import opencc
 
@@ -31,9 +32,31 @@ def converter(config: str) -> opencc.OpenCC:
 def to_simplified(text: str) -> str:
     """Text in simplified script by OpenCC alone: what detection and search compare.
 
+    A text holding no character that can change under t2s (most simplified text) is returned
+    as it is, found by one regular-expression scan instead of a conversion.
     The reader's simplified view goes through :func:`convert`, which adds the phrase layer.
     """
-    return converter("t2s").convert(text) if text else text
+    if not text:
+        return text
+    changes = _t2s_changes()
+    if changes is not None and changes.search(text) is None:
+        return text
+    return converter("t2s").convert(text)
+
+
+@lru_cache(maxsize=1)
+def _t2s_changes() -> re.Pattern[str] | None:
+    """Finds any character that can make OpenCC's t2s change a text: each one it converts on
+    its own, and one of each dictionary phrase it changes that holds none of those (深沈 →
+    深沉: 沈). ``data/t2s_changes.txt`` holds them for one OpenCC version (its test derives
+    them again from that version's dictionaries); with another version, None: every text converts."""
+    header, chars = (Path(__file__).parent / "data" / "t2s_changes.txt").read_text(encoding="utf-8").split("\n", 1)
+    if header != f"# opencc {opencc.__version__}":
+        return None
+    # Characters past the BMP would turn the class into a list looked through at every
+    # character (300 times slower); the rare text holding any of them just converts.
+    basic = "".join(c for c in chars.strip() if ord(c) < 0x10000)
+    return re.compile(f"[{re.escape(basic)}\U00010000-\U0010ffff]")
 
 
 def to_traditional(text: str, variant: str = "plain") -> str:
