@@ -17,7 +17,7 @@ from newsreader import paths
 from newsreader.model import Article
 from newsreader.sources import dw, feeditem, jekyll
 from newsreader.sources.common import ParseError
-from newsreader.sources.decode import DecodeError, decode, looks_binary
+from newsreader.sources.decode import DecodeError, decode
 
 __all__ = ["MAX_FILE_BYTES", "PARSERS", "ParseError", "fields_file", "fields_text", "parse_file", "parse_text",
            "read_regular"]
@@ -105,8 +105,6 @@ def fields_file(path: str) -> dict[str, Any]:
 
 def _read(path: str, then: Callable[[str, str], T]) -> T:
     data = read_regular(path)
-    if looks_binary(data[:4096]):
-        raise ParseError("binary file, not text")
     try:
         text = decode(data)
     except DecodeError as error:

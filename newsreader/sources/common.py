@@ -156,6 +156,27 @@ def printed_time(text: str, zone: str, known: datetime | None) -> datetime | Non
     return plausible(DateOnly.on(day))
 
 
+# A headline is one line of a list: a real one is under 200 characters. A longer one (a
+# collector's garbage, a whole paragraph in the title field) is cut here and marked, so every
+# list, chart and window shows a bounded title, never "(untitled)" or a megabyte.
+MAX_TITLE = 1000
+
+
+def headline(title: str, outlet_names: tuple[str, ...] | list[str], labels: tuple[str, ...] = ()) -> str:
+    """A document's title as an article's: cleaned, one line (a title wrapped over source lines
+    joined as the body's lines are), without the outlet's name around it. The one place both
+    the full parse and the catalogue (sources/header.py) make a title."""
+    title = clean_line(cjk.unwrap_source_lines(clean(title)))
+    return strip_outlet_suffix(title, *outlet_names, labels=labels)
+
+
+def bounded_title(title: str) -> str:
+    """``title`` cut to :data:`MAX_TITLE` characters (marked with an ellipsis) when longer."""
+    if len(title) <= MAX_TITLE:
+        return title
+    return title[:MAX_TITLE - 1].rstrip() + "…"
+
+
 def build(
     *,
     url: str,
@@ -182,9 +203,9 @@ def build(
     url = canonical_url(url)
     key = outlets.key_for(url, *outlet_hints, folder=folder)
     outlet = outlets.get(key)
-    title = clean_line(cjk.unwrap_source_lines(clean(title)))  # a title wrapped over lines is one line
-    title = strip_outlet_suffix(title, *outlet.names(), labels=outlet_labels)
-    body = clean_html(html, title=title, url=url)
+    full_title = headline(title, outlet.names(), outlet_labels)
+    title = bounded_title(full_title)
+    body = clean_html(html, title=full_title, url=url)  # (a headline repeated in the body is dropped whole)
     own = printed_time(body.own_time, outlet.timezone, published or captured)
     links = list(body.links)
     seen = {link.url for link in links}

@@ -23,11 +23,15 @@ NAME = "feed-item"
 
 # The capture comment: one token (epoch milliseconds, or what a broken collector wrote:
 # NaN, undefined, a number out of range however long), on the first line. The token holds no
-# space, so the match is linear; the line itself is bounded by _MAX_HEADLINE.
+# space, so the match is linear in the line's length.
 _CAPTURE = re.compile(r"<!--[ \t]*([^<>\s]*)[ \t]*-->[ \t]*")
 _RULE = re.compile(r"[ \t]*-{3,}[ \t]*")
-_MAX_HEADLINE = 16384  # a headline line longer than this is not one
-_MAX_HEADLINE_LINES = 8  # nor one wrapped over more lines than this
+_MAX_HEADLINE_LINES = 8  # a headline wrapped over more lines than this is not one
+# How far into a file :func:`recognises` looks for a wrapper: a headline line longer than this
+# (a megabyte) without a capture comment before it is not taken for one. Past the sniffing,
+# a headline line of any length is read (linearly); the article's title is bounded (common.MAX_TITLE).
+_SNIFF = 1 << 20
+_SPACE = re.compile(r"\s")
 
 
 @dataclass
@@ -42,12 +46,14 @@ class Wrapper:
 
 def _line(text: str, start: int) -> tuple[str, int]:
     """The line at ``start`` (without its end: LF, CRLF or a bare CR) and where the next begins."""
-    ends = [i for i in (text.find("\n", start, start + _MAX_HEADLINE),
-                        text.find("\r", start, start + _MAX_HEADLINE)) if i >= 0]
-    if not ends:
-        end = min(len(text), start + _MAX_HEADLINE)
-        return text[start:end], end
-    end = min(ends)
+    end = text.find("\n", start)
+    if end < 0:
+        end = len(text)
+    carriage = text.find("\r", start, end)  # (only up to the LF: never a scan of the whole file)
+    if carriage >= 0:
+        end = carriage
+    if end == len(text):
+        return text[start:], end
     after = end + 2 if text.startswith("\r\n", end) else end + 1
     return text[start:end], after
 
@@ -60,30 +66,28 @@ def _skip_blank(text: str, start: int) -> int:
 
 def _headline(line: str) -> tuple[str, str] | None:
     """``[title](url)`` as (title, url): the URL is the text after the last ``](`` that holds
-    no whitespace. Linear in the line's length (no backtracking regex)."""
+    no whitespace. Linear in the line's length (no backtracking regex): only the last ``](``
+    can qualify, since the URL after any earlier one holds the last one's."""
     line = line.strip()
     if not (line.startswith("[") and line.endswith(")")):
         return None
     cut = line.rfind("](")
-    while cut > 0:
-        url = line[cut + 2:-1]
-        if not any(c.isspace() for c in url):
-            return line[1:cut], url
-        cut = line.rfind("](", 0, cut)
-    return None
+    if cut <= 0 or _SPACE.search(line, cut + 2, len(line) - 1):
+        return None
+    return line[1:cut], line[cut + 2:-1]
 
 
 def _headline_over_rule(text: str, start: int) -> tuple[tuple[str, str], int] | None:
     """The headline link at ``start`` and where the HTML after its rule begins. The link may
     run over several lines (a title the collector wrapped): its lines are read until one ends
-    in ``)`` with a rule under it, at most _MAX_HEADLINE characters and _MAX_HEADLINE_LINES
-    lines in all; the line breaks stay in the title (the article's title cleaning folds them)."""
+    in ``)`` with a rule under it, at most _MAX_HEADLINE_LINES lines; the line breaks stay in
+    the title (the article's title cleaning folds them)."""
     if not text.startswith("[", start):
         return None
     position = start
     for _ in range(_MAX_HEADLINE_LINES):
         line, after = _line(text, position)
-        if after >= len(text) or after - start > _MAX_HEADLINE:
+        if after >= len(text):
             return None
         if line.rstrip().endswith(")"):
             rule, rest = _line(text, after)
@@ -116,7 +120,7 @@ def split(text: str) -> Wrapper | None:
 
 def recognises(text: str) -> bool:
     """A capture comment or a headline link over a ``---`` rule opens the file."""
-    return split(text.lstrip("\ufeff")[:2 * _MAX_HEADLINE]) is not None
+    return split(text.lstrip("\ufeff")[:_SNIFF]) is not None
 
 
 def parse(text: str, path: str) -> list[Article]:

@@ -23,7 +23,7 @@ from typing import Any
 from newsreader import outlets
 from newsreader.safetext import clean, clean_line
 from newsreader.sources import printed
-from newsreader.sources.common import canonical_url, printed_time, strip_outlet_suffix
+from newsreader.sources.common import bounded_title, canonical_url, headline, printed_time
 from newsreader.sources.htmlclean import MARK_CLOSE, MARK_OPEN, MAX_DEPTH
 
 
@@ -218,8 +218,7 @@ def header(fields: dict[str, Any]) -> Header | None:
         return None
     key = outlets.key_for(url, *fields.get("outlet_hints", ()), folder=fields.get("folder", ""))
     outlet = outlets.get(key)
-    title = clean_line(fields["title"])
-    title = strip_outlet_suffix(title, *outlet.names(), labels=fields.get("outlet_labels", ()))
+    title = bounded_title(headline(fields["title"], outlet.names(), fields.get("outlet_labels", ())))
     published, captured = fields.get("published"), fields.get("captured")
     moment = printed_time(own, outlet.timezone, published or captured)
     return Header(
