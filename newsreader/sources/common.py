@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -162,7 +163,7 @@ def printed_time(text: str, zone: str, known: datetime | None) -> datetime | Non
 MAX_TITLE = 1000
 
 
-def headline(title: str, outlet_names: tuple[str, ...] | list[str], labels: tuple[str, ...] = ()) -> str:
+def headline(title: str, outlet_names: Iterable[str], labels: tuple[str, ...] = ()) -> str:
     """A document's title as an article's: cleaned, one line (a title wrapped over source lines
     joined as the body's lines are), without the outlet's name around it. The one place both
     the full parse and the catalogue (sources/header.py) make a title."""
