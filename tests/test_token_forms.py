@@ -48,3 +48,12 @@ def test_index_forms_and_char_tokens_of_long_and_short_texts():
         expected = " ".join(sorted(every)) + " " + " ".join(tokens.TITLE_MARK + c for c in marked)
         assert tokens.char_tokens(title_chars, body_chars) == expected
         assert tokens.char_tokens(set(title_chars), set(body_chars)) == expected
+
+
+def test_fullwidth_folding_of_long_texts_equals_the_table():
+    rng = random.Random(9)
+    alphabet = [*ALPHABET, "\uff01", "\uff0c", "\uff21", "\uff41", "\uff10", "\uff5e", "\uff5f", "\uff00", "\ufee0"]
+    texts = ["ＡＰＥＣ（亚太）\u3000１１月：" * 30]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 900))) for _ in range(400)]
+    for text in texts:
+        assert tokens._fold_all_fullwidth(text) == text.translate(tokens._FULLWIDTH), repr(text[:60])
