@@ -174,6 +174,31 @@ def test_one_setting_with_different_headlines_is_not_one_story() -> None:
     assert features.cosine(docs[0].vector, docs[1].vector) >= cluster.PAIR  # the leads alone would join
 
 
+def test_a_column_name_heading_a_title_is_no_feature() -> None:
+    # two articles of one column ("【一线采访】") are no closer for its name; a speaker ("X：") is the event
+    assert features.strip_title("【一线采访】黑龙江16人被问责 多村全清空") == "黑龙江16人被问责 多村全清空"
+    assert features.strip_title("[外交杂闻]啊人家就说要低调了") == "啊人家就说要低调了"
+    assert features.strip_title("早安世界》拜登疫情中就职 誓言团结") == "拜登疫情中就职 誓言团结"
+    assert features.strip_title("德国之声｜美国准内阁出席任命听证会") == "美国准内阁出席任命听证会"
+    assert features.strip_title("布林肯：特朗普对华强硬正确") == "布林肯：特朗普对华强硬正确"
+    assert features.strip_title("【图集】") == "【图集】"  # nothing left: kept whole
+    one = features.make_doc(1, "a", "epochtimes", 0, "【一线采访】台风海鸥登陆湛江", "")
+    other = features.make_doc(2, "b", "epochtimes", 0, "【一线采访】北海道发生强震", "")
+    assert not set(one.title_tokens) & set(other.title_tokens)
+
+
+def test_a_digest_of_several_items_is_in_no_story() -> None:
+    # "简报：A；B" reports no one event: it never joins the story of A, though its text is A's;
+    # a digest of one item (早安世界》…) stays a report of that event
+    report = _typhoon_doc(1, "rfi", "台风海鸥登陆湛江 三万人转移", TYPHOON[:3])
+    roundup = _typhoon_doc(2, "nytimes", "简报：台风海鸥登陆湛江；北海道发生强震", TYPHOON[:3] + EARTHQUAKE[:1])
+    single = _typhoon_doc(3, "cna", "早安世界》台风海鸥登陆湛江 三万人转移", TYPHOON[:3])
+    assert cluster.ROUNDUP in cluster.series_keys(roundup.title)
+    assert cluster.ROUNDUP not in cluster.series_keys(single.title)
+    groups = sorted(sorted(d.rowid for d in g) for g in cluster.group_all([report, roundup, single]))
+    assert groups == [[1, 3], [2]]
+
+
 # -- editions ---------------------------------------------------------------------------------------
 
 

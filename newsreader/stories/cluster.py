@@ -12,7 +12,7 @@ columns and recurring phrasing, so their likeness says less about the event than
 outlets' does. A story never spans more than ``SPAN`` seconds or holds more than
 ``MAX_ARTICLES``; two articles of one outlet's template series (same column marker or same
 title skeleton, e.g. ``简报``, ``新闻联播 文字版``, ``人民币中间价``) on different days are never in one
-story.
+story, and a digest whose title lists several items (``简报：A；B``) is in none.
 
 The :class:`Grouper` keeps only the last few days in memory, so a year of articles costs
 what a few days do, and a new day is grouped against the stories already found.
@@ -44,15 +44,20 @@ COMMON = 0.08  # features in more than this share of the window are not looked u
 DIGEST = re.compile(
     r"简报|文字版|一周回顾|每周回顾|周末回顾|最新情报|早安世界|翻墙必看|新闻摘要|报纸摘要|今日要闻|要闻速览|晚间新闻|早报|晚报|快讯|午间新闻"
 )
+_ITEMS = re.compile(r"[；;]")  # a digest listing several items: "简报：美称…种族灭绝；特朗普白宫最后一天"
+ROUNDUP = "roundup"  # the series key of a digest of several items: it is in no story
 _COLUMN = re.compile(r"^\s*[【\[]([^】\]]{1,10})[】\]]|^([^：:》｜|]{1,6})[：:》｜|]")
 _NON_HAN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
 def series_keys(title: str) -> frozenset[str]:
     """The keys that tie a title to a template series: digest markers, a column marker, and the
-    title's skeleton (its first six Han characters once digits and dates are gone)."""
+    title's skeleton (its first six Han characters once digits and dates are gone); ``ROUNDUP``
+    when a digest's title lists several items (such a digest reports no one event)."""
     folded = fold(title)
     keys = {m.group(0) for m in DIGEST.finditer(folded)}
+    if keys and _ITEMS.search(folded):
+        keys.add(ROUNDUP)
     column = _COLUMN.match(folded)
     if column:
         marker = _NON_HAN.sub("", column.group(1) or column.group(2) or "")
@@ -226,6 +231,8 @@ class Grouper:
             return
         if self.force and self.force(a, b, score):
             self._join(group_a, group_b)
+            return
+        if ROUNDUP in self.keys.get(a.rowid, ()) or ROUNDUP in self.keys.get(b.rowid, ()):
             return
         if len(group_a.members) + len(group_b.members) > MAX_ARTICLES:
             return

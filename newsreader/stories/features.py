@@ -51,6 +51,9 @@ _TIMESTAMP = re.compile(
 )
 # Title tails that name the outlet: " – 法国国际广播电台 - RFI", " - 要闻解说", "| DW"
 _TITLE_TAIL = re.compile(r"\s+[-–—|]\s+[^-–—|]{1,16}(?:\s+[-–—|]\s+[^-–—|]{1,16})?$")
+# Column names heading a title: "【一线采访】…", "[外交杂闻]…", "早安世界》…", "德国之声｜…". (Not "X：",
+# which is mostly a speaker: "布林肯：…" is the event.) Two articles of one column are no closer for it.
+_TITLE_HEAD = re.compile(r"^\s*(?:[【\[][^】\]]{1,10}[】\]]|[^\s》｜|：:]{1,6}[》｜|])\s*")
 
 
 # English function words: every English lead has them, so they say nothing of the event
@@ -81,8 +84,8 @@ def strip_boilerplate(lead: str) -> str:
 
 
 def strip_title(title: str) -> str:
-    """A folded title without a tail naming the outlet or column."""
-    stripped = _TITLE_TAIL.sub("", title)
+    """A folded title without a tail naming the outlet or column, nor a column name at its head."""
+    stripped = _TITLE_HEAD.sub("", _TITLE_TAIL.sub("", title))
     return stripped if len(stripped) >= 4 else title
 
 
