@@ -37,10 +37,10 @@ class Action:
 
 ACTIONS: tuple[Action, ...] = (
     # the main screen: moving between articles, script, media, search
-    Action("app.next", "n", "next_article", "Next", "main", "next article (in search: next result)",
+    Action("app.next", "n", "next_article", "Next", "main", "next article (in search: the next result; in a story opened with c or from the tree: its next article)",
            palette="article: next"),
     Action("app.previous", "p", "previous_article", "Prev", "main",
-           "previous article (in search: previous result)", palette="article: previous"),
+           "previous article (in search: the previous result; in a story: its previous article)", palette="article: previous"),
     Action("app.script", "t", "toggle_script", "Script", "main",
            "script: original → simplified → traditional, the whole screen",
            palette="script: cycle original / simplified / traditional"),

@@ -18,12 +18,14 @@ from newsreader.store.search import Hit
 class ArticleChosen(Message):
     """The user chose an article — in the tree, the search results or the palette."""
 
-    def __init__(self, article_id: str, reveal: bool = False) -> None:
+    def __init__(self, article_id: str, reveal: bool = False, story: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.article_id = article_id
         """The article to open."""
         self.reveal = reveal
         """Whether the tree should move to it (when it was chosen elsewhere)."""
+        self.story = story
+        """The articles of the story it was chosen in, oldest first (n and p step through them)."""
 
 
 class ArticleLoaded(Message):

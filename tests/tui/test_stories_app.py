@@ -11,6 +11,7 @@ from newsreader.config import Settings
 from newsreader.model import View
 from newsreader.store.library import Library
 from newsreader.tui.app import NewsReaderApp
+from newsreader.tui.messages import ArticleChosen
 from newsreader.tui.screens.coverage import CoverageScreen, OutletRow
 from newsreader.tui.screens.story import StoryScreen
 from tests.conftest import write_post
@@ -198,3 +199,68 @@ def test_a_coverage_sparkline_fills_its_width_and_scales_to_the_row() -> None:
     squeezed = spark(list(range(1, 101)), 10)  # more buckets than cells: each cell the largest it covers
     assert len(squeezed.plain) == 10 and squeezed.plain[-1] == BARS[-1]
     assert spark([], 10).plain == "" and spark([3], 0).plain == ""
+
+
+async def test_n_and_p_step_through_the_story_being_read(tmp_path: Path) -> None:
+    # a person comparing outlets opens a story (c, or its node in the tree) and reads on with n
+    typhoon_archive(tmp_path / "a")
+    app, library = make(tmp_path / "a")
+    first = ids_by_title(library)["台风海鸥在广东湛江登陆 三万人转移"]
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        app.main.open_id(first)
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        members = list(app.screen.article_ids)
+        assert len(members) == 3
+        await pilot.press("enter")  # the oldest: RFI
+        await pilot.pause()
+        seen = [app.main.current.listing.id]
+        for _ in range(2):
+            await pilot.press("n")
+            await pilot.pause()
+            seen.append(app.main.current.listing.id)
+        assert seen == members  # not the next article of RFI's list
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.main.current.listing.id == members[-1]
+        assert any("last article" in n.message for n in app._notifications)
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.main.current.listing.id == members[1]
+
+        # from the tree: the story's node, one of its articles, then n
+        from newsreader.tui.widgets import story_nodes
+        from newsreader.tui.widgets.outline import Outline
+
+        tree = app.main.query_one(Outline)
+
+        async def expanded(node):
+            node.expand()
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            return list(node.children)
+
+        root = next(n for n in tree.root.children if isinstance(n.data, story_nodes.StoriesNode))
+        [day] = await expanded(root)
+        stories = await expanded(day)
+        story = next(node for node in stories if node.data.story.id in members)
+        leaves = await expanded(story)
+        assert [leaf.data.id for leaf in leaves] == members
+        tree.select_node(leaves[0])
+        await pilot.pause()
+        assert app.main.current.listing.id == members[0]
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.main.current.listing.id == members[1]
+        # an article chosen outside a story (here its outlet's list) steps in list order again
+        order = tree.outlet_order or None
+        pairs = [(m, library.neighbour(library.listing(m), +1, order, tree.show)) for m in members[:-1]]
+        member, after = next((m, a) for m, a in pairs if a is not None and a.id != members[members.index(m) + 1])
+        app.main.post_message(ArticleChosen(member))
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.main.current.listing.id == after.id

@@ -66,6 +66,8 @@ class MainScreen(ReadingActions):
         self.current: Detail | None = None
         """The article in the reader."""
         self.searching = False
+        self.reading_story: tuple[str, ...] = ()
+        """The story being read across outlets (its articles, oldest first): n and p step in it."""
         self.found = 0
         """How many articles match the search shown (more than are listed, past the limit)."""
         self.searched = (0, 0)
@@ -145,6 +147,7 @@ class MainScreen(ReadingActions):
     def article_chosen(self, event: ArticleChosen) -> None:
         """Open the article the tree, the results or the palette chose."""
         event.stop()
+        self.reading_story = event.story
         self.open_id(event.article_id, reveal=event.reveal)
 
     def open_id(self, article_id: str, reveal: bool = False, restoring: bool = False) -> None:
@@ -215,6 +218,9 @@ class MainScreen(ReadingActions):
         return bool(save(write))
 
     def _step(self, step: int) -> None:
+        if self.current and self.current.listing.id in self.reading_story:
+            self._step_in_story(self.current.listing.id, step)
+            return
         if self.searching and self.hits:
             article_id = self.query_one(Results).step(self.current.listing.id if self.current else None, step)
             if article_id is None:
@@ -228,6 +234,15 @@ class MainScreen(ReadingActions):
             self.notify("No more articles", timeout=1.5)
             return
         self.open_id(listing.id, reveal=True)
+
+    def _step_in_story(self, current: str, step: int) -> None:
+        members = self.reading_story
+        at = members.index(current) + step
+        if not 0 <= at < len(members):
+            self.notify("The story's last article" if step > 0 else "The story's first article", timeout=1.5)
+            return
+        self.open_id(members[at])
+        self.notify(f"Story: article {at + 1} of {len(members)}", timeout=1)
 
     def action_next_article(self) -> None:
         """The next article in list order (or the next search result)."""
@@ -254,7 +269,12 @@ class MainScreen(ReadingActions):
             self.notify("Open an article first", severity="warning")
             return
         screen = StoryScreen(self.library, self.current.listing.id, self.view, self.variant)
-        self.app.push_screen(screen, self._open_chosen)
+        self.app.push_screen(screen, partial(self._open_from_story, screen))
+
+    def _open_from_story(self, screen: StoryScreen, article_id: str | None) -> None:
+        if article_id:
+            self.reading_story = tuple(screen.article_ids)
+            self.open_id(article_id, reveal=True)
 
     def action_edition(self) -> None:
         """Switch to the open article's other edition (simplified ↔ traditional)."""

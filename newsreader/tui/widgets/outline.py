@@ -409,4 +409,8 @@ class Outline(Tree):
         """Enter or click on an article opens it."""
         if isinstance(event.node.data, Listing):
             event.stop()
-            self.post_message(ArticleChosen(event.node.data.id))
+            parent = event.node.parent
+            story: tuple[str, ...] = ()
+            if parent is not None and isinstance(parent.data, story_nodes.StoryNode):
+                story = tuple(child.data.id for child in parent.children if isinstance(child.data, Listing))
+            self.post_message(ArticleChosen(event.node.data.id, story=story))
