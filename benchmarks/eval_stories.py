@@ -1,6 +1,6 @@
 """Score story grouping against hand labels: pairwise precision and recall.
 
-    python benchmarks/eval_stories.py [CORPUS] [LABELS] [--show]
+    python benchmarks/eval_stories.py [CORPUS] [LABELS] [--show] [--halves]
 
 CORPUS defaults to shared/corpus/waimei-sample (in the first parent folder that has it), LABELS to benchmarks/labels/waimei-stories.tsv
 (file name, TAB, story label; ``-`` for an article in no story with another). The corpus is
@@ -8,6 +8,8 @@ indexed into a fresh temporary cache; stories are computed as the product does. 
 articles counts as "together" in the labels when both files carry one label; precision is the
 share of pairs the grouping puts together that the labels do, recall the share of labelled
 pairs it finds. Also printed: the largest story, the longest span, and the time per article.
+``--halves`` scores the morning and the afternoon (UTC) of the busiest day apart (pairs with both
+articles in the half): a change tuned on one half can be checked on the other.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import os
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -45,8 +47,18 @@ def pairs_of(groups: list[list[str]]) -> set[frozenset[str]]:
     return out
 
 
+def score(truth: set[frozenset[str]], found: set[frozenset[str]], keep: set[str] | None = None) -> tuple[float, float]:
+    """Pairwise precision and recall (only pairs inside ``keep`` when given)."""
+    if keep is not None:
+        truth = {p for p in truth if p <= keep}
+        found = {p for p in found if p <= keep}
+    both = truth & found
+    return (len(both) / len(found) if found else 1.0), (len(both) / len(truth) if truth else 1.0)
+
+
 def main(argv: list[str]) -> int:
     show = "--show" in argv
+    halves = "--halves" in argv
     args = [a for a in argv if not a.startswith("--")]
     shared = next((p / "shared" for p in ROOT.parents if (p / "shared" / "corpus").is_dir()), ROOT.parent / "shared")
     corpus = Path(args[0]) if args else shared / "corpus" / "waimei-sample"
@@ -83,9 +95,7 @@ def main(argv: list[str]) -> int:
     found_groups = [g for g in result.groups if len(g) > 1]
     truth = pairs_of(list(truth_groups.values()))
     found = pairs_of(found_groups)
-    both = truth & found
-    precision = len(both) / len(found) if found else 1.0
-    recall = len(both) / len(truth) if truth else 1.0
+    precision, recall = score(truth, found)
     published = dict(db.execute("SELECT id, published FROM articles"))
     spans = [max(published[i] for i in g) - min(published[i] for i in g) for g in found_groups]
     print(f"articles {count}, labelled stories {len(truth_groups)} ({len(truth)} pairs), "
@@ -95,6 +105,13 @@ def main(argv: list[str]) -> int:
           f"longest span {max(spans, default=0) / 3600:.1f} h")
     print(f"editions + stories + related: {seconds * 1000:.0f} ms wall, {cpu * 1000:.0f} ms CPU, "
           f"{cpu * 1000 / max(count, 1):.2f} ms CPU per article")
+    if halves and published:
+        days = Counter(p // 86400 for p in published.values() if p is not None)
+        noon = days.most_common(1)[0][0] * 86400 + 43200
+        for name, keep in (("morning", {i for i, p in published.items() if p is not None and p < noon}),
+                           ("afternoon", {i for i, p in published.items() if p is not None and p >= noon})):
+            p, r = score(truth, found, keep)
+            print(f"{name} (UTC, {len(keep)} articles): precision {p:.3f}  recall {r:.3f}")
     if show:
         titles = dict(db.execute("SELECT id, outlet || ' ' || title FROM articles"))
         print("\n-- found stories (label of each member)")
