@@ -206,3 +206,38 @@ def test_the_headline_repeated_as_a_paragraph_and_an_author_box_are_page_chrome(
             "<p>格丽克的诗歌嫁接了经典文化与私人意识。</p></div>")
     [a] = parse_text(feed(html, url="https://m.allnow.com/post/5f7f", title="新晋诺奖得主露易丝·格丽克"))
     assert a.text == "格丽克的诗歌嫁接了经典文化与私人意识。"
+
+
+# -- the words a rule on a block's text needs are first looked for in the whole page's text ------
+# (boilerplate._Said, htmlclean._may_hold): each way the whole can hide them is tried here.
+
+@pytest.mark.parametrize("said", [
+    "Submitted\n  by 管理员",  # whitespace that cleaning folds
+    "Sub\x01mitted by 管理员",  # a control character that cleaning removes joins the word
+    "POSTED BY 管理员",  # the rule ignores case
+    "分享：",
+    "Share:",
+])
+def test_a_block_that_says_it_is_furniture_is_dropped_however_it_is_written(said: str):
+    [a] = parse_text(feed(f"<p>第一段正文。</p><div>{said}</div><p>第二段正文。</p>", url="https://example.com/a/1"))
+    assert a.text == "第一段正文。\n\n第二段正文。"
+
+
+def test_every_furniture_block_goes_when_the_first_one_held_the_only_words_of_its_kind():
+    html = "<div>分享</div><p>第一段正文。</p><div>Posted by 管理员</div><p>第二段。</p><div>RSS 不是这里</div>"
+    [a] = parse_text(feed(html, url="https://example.com/a/1"))
+    assert a.text == "第一段正文。\n\n第二段。\n\nRSS 不是这里"
+
+
+@pytest.mark.parametrize("heading, title", [
+    ("<h1>北京 大雪</h1>", "北京 大雪"), ("<h2>Snow\n\n in  Beijing</h2>", "Snow in Beijing"),
+    ("<p>北京\x02大雪</p>", "北京大雪"), ("<h2><span>北京</span> <b>大雪</b></h2>", "北京 大雪"),
+])
+def test_the_headline_repeated_is_found_however_its_text_is_split(heading: str, title: str):
+    [a] = parse_text(feed(f"{heading}<p>北京今天下了大雪。</p>", url="https://example.com/a/2", title=title))
+    assert a.text == "北京今天下了大雪。"
+
+
+def test_a_page_without_the_headline_s_words_keeps_every_paragraph():
+    [a] = parse_text(feed("<h2>北京</h2><p>大雪。</p>", url="https://example.com/a/3", title="北京 大雪"))
+    assert a.text == "北京\n\n大雪。"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
-from newsreader.safetext import clean_line
+from newsreader.safetext import _CLEANED, clean_line
 
 _SHARE_HOSTS = ("facebook.com/dialog", "facebook.com/sharer", "whatsapp", "x.com/intent",
                 "twitter.com/intent", "t.me/share", "telegram.me/share", "line.me", "weibo.com/share",
@@ -44,6 +44,26 @@ _SECTION_HEADING = re.compile(
 _PAGER_TEXT = re.compile(r"^[\s\d«»‹›<>|.…·/,-]*(上一页|上一頁|下一页|下一頁|上一篇|下一篇|Previous|Prev|Next|Older|"
                          r"Newer|首页|首頁|末页|末頁|尾页|[\s\d«»‹›<>|.…·/,-])*$", re.I)
 _SUBMITTED = re.compile(r"^\s*(Submitted by|Posted by|投稿人|投稿者|发布者|發佈者|提交者)\b", re.I)
+# What a block's text must hold for _SUBMITTED or _BOILERPLATE_TEXT to match it (whitespace as
+# it is before cleaning folds it): looked for in the whole tree's text once.
+_RULE_WORDS = re.compile(r"(?i:Submitted\s+by|Posted\s+by)|投稿人|投稿者|发布者|發佈者|提交者|分享|Share|RSS|The\s+post")
+
+
+class _Said:
+    """Can any block still to be judged say one of :data:`_RULE_WORDS`? A block's text is a
+    stretch of the whole tree's text (the text of its nodes in order), so when the whole holds
+    none of them (and nothing cleaning would remove, which could join two halves), no block
+    without links needs its own text made. Asked again after a removal inside a block."""
+
+    def __init__(self, root: LexborNode) -> None:
+        self.root = root
+        self.known: bool | None = None
+
+    def possible(self) -> bool:
+        if self.known is None:
+            text = self.root.text(deep=True) or ""
+            self.known = "\r" in text or _CLEANED.search(text) is not None or _RULE_WORDS.search(text) is not None
+        return self.known
 
 
 def _attr(node: LexborNode, name: str) -> str:
@@ -192,12 +212,13 @@ def prune(root: LexborNode, article_url: str = "") -> None:
         node.remove()
     stats = _gather(root, own_site, own_page)
     whole = stats[root.mem_id].chars
+    said = _Said(root)
     stack = [(root, False)]
     while stack:
         node, authored = stack.pop()
         own = stats.get(node.mem_id)
         authored = authored or (own is not None and own.is_authored)
-        if node.mem_id != root.mem_id and _is_boilerplate(node, stats, own_site, whole, authored):
+        if node.mem_id != root.mem_id and _is_boilerplate(node, stats, own_site, whole, authored, said):
             continue
         child = node.last_child
         while child is not None:
@@ -207,7 +228,7 @@ def prune(root: LexborNode, article_url: str = "") -> None:
 
 
 def _is_boilerplate(node: LexborNode, stats: dict[int, _Stats], own_site: str, whole: int,
-                    authored: bool) -> bool:
+                    authored: bool, said: _Said) -> bool:
     """Decide one block (removing it, or the furniture inside it); True when it is gone.
     ``authored``: the block is (inside) a comment by the post's own author, which is the article."""
     own = stats.get(node.mem_id) or _Stats()
@@ -220,20 +241,25 @@ def _is_boilerplate(node: LexborNode, stats: dict[int, _Stats], own_site: str, w
             node.remove()
             return True
         _keep_authored(node)
+        said.known = None
         return False
     if tag in ("ul", "ol", "div", "section", "aside", "p") and _is_link_list(own, tag, own_site, whole):
         _drop_with_heading(node, stats)
         return True
     if own.chars <= 200 and own.nodes <= 200 and tag in _SHORT_BLOCKS:
+        if not own.anchors and not said.possible():
+            return False
         text = _text(node)
         if not text:
             return False
         if _SUBMITTED.match(text) or (own.anchors and _PAGER_TEXT.match(text)
                                       and any(c.isdigit() or c in "下上NnPp" for c in text)):
             node.remove()
+            said.known = None  # what it said may have been the only such words
             return True
         if not own.media and tag in ("div", "p", "span", "section") and _BOILERPLATE_TEXT.match(text):
             node.remove()
+            said.known = None
             return True
     return False
 

@@ -19,7 +19,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from newsreader import cjk
 from newsreader.markers import MARK_CLOSE, MARK_OPEN
 from newsreader.model import Link, Media
-from newsreader.safetext import _CONTROL, clean, clean_line, safe_url
+from newsreader.safetext import _CLEANED, _CONTROL, clean, clean_line, safe_url
 from newsreader.sources import boilerplate, printed
 from newsreader.sources.numbers import whole_number
 
@@ -96,6 +96,16 @@ def _is_tiny(node: LexborNode) -> bool:
 
 def _text_of(node: LexborNode) -> str:
     return clean_line(node.text(deep=True) or "")
+
+
+def _may_hold(root: LexborNode, line: str) -> bool:
+    """False when no node under ``root`` can have ``line`` (clean) as its text: a node's text
+    is a stretch of the root's, and it holds every word of ``line`` unless cleaning removed
+    something from it (checked for in the root's whole text, once)."""
+    whole = root.text(deep=True) or ""
+    if "\r" in whole or _CLEANED.search(whole) is not None:
+        return True
+    return all(word in whole for word in line.split(" "))
 
 
 def _is_text(node: LexborNode, line: str) -> bool:
@@ -303,6 +313,8 @@ class _Walk:
         self.skip: set[int] = set()  # blocks already taken (a caption printed after its image)  # for each <a> being walked: was an <a href> written
 
     def run(self, root: LexborNode, own_time: str, author: str) -> CleanBody:
+        if self.title and not _may_hold(root, self.title):
+            self.title = ""  # no node is the headline: no text of a node need be made to compare
         stack: list[tuple[LexborNode, str]] = [(root, "")]  # (node, its tag when it is to be closed)
         push, pop, write_text = stack.append, stack.pop, self.out.text
         walked: set[int] = set()  # a tree lexbor left with a loop in it (<?x?> after a stray </a>
