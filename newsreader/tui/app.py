@@ -59,8 +59,8 @@ class NewsReaderApp(App[None]):
         return self.main
 
     def on_mount(self) -> None:
-        """Theme and keymap; OpenCC warmed in a worker. (The main screen restores the script
-        and the article, and starts indexing.)"""
+        """Theme and keymap. (The main screen restores the script and the article, and once
+        its first screen is drawn warms OpenCC and starts indexing.)"""
         state = self.library.state
         self.register_theme(NEWSREADER)
         self.theme = "newsreader"
@@ -70,7 +70,6 @@ class NewsReaderApp(App[None]):
         for problem in self.settings.problems:  # config.toml: printed before the app too, but hidden by it
             self.notify(problem, title="config.toml", severity="warning", markup=False, timeout=10)
         self.apply_keymap(self.settings.keys)
-        self._warm_converters()
         self.restored = True
 
     def apply_keymap(self, keymap: dict[str, str]) -> None:
@@ -82,7 +81,7 @@ class NewsReaderApp(App[None]):
         self.set_keymap({k: v for k, v in keymap.items() if k not in unknown})
 
     @work(thread=True, exit_on_error=False, group="warm")
-    def _warm_converters(self) -> None:
+    def warm_converters(self) -> None:
         """Load OpenCC's dictionaries off the UI thread, so the first `t` is instant."""
         script.convert("臺灣与台湾", View.SIMPLIFIED)
         script.convert("台湾與臺灣", View.TRADITIONAL, self.settings.traditional)

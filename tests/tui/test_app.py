@@ -378,3 +378,29 @@ async def test_the_reader_wraps_its_messages_instead_of_cutting_them() -> None:
         lines = [line.rstrip() for line in reader_text(app).split("\n") if line.strip()]
         assert " ".join(lines) == "Select an article on the left (enter), or press / to search."
         assert len(lines) > 1
+
+
+async def test_background_work_starts_only_once_the_outlets_are_on_screen(monkeypatch):
+    """Warming OpenCC and indexing run in threads that took the first screen's CPU: they
+    start after the outlets are drawn, once each."""
+    library = Library()
+    library.ensure_indexed()
+    app = NewsReaderApp(library)
+    started: list[tuple[str, list[str]]] = []
+
+    def outlets_shown() -> list[str]:
+        return [str(node.label) for node in app.main.query_one(Outline).root.children]
+
+    monkeypatch.setattr(NewsReaderApp, "warm_converters", lambda self: started.append(("warm", outlets_shown())))
+    monkeypatch.setattr(type(app.main), "reindex", lambda self: started.append(("index", outlets_shown())))
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        assert [name for name, _ in started] == ["warm", "index"]
+        for _name, shown in started:
+            assert shown and not any("loading" in label for label in shown)
+        app.main.query_one(Outline).reload()  # the counts again: nothing starts twice
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(started) == 2

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.widgets import Footer, Header, Input, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from newsreader import labels
 from newsreader.model import View
@@ -72,6 +72,8 @@ class MainScreen(ReadingActions):
         """How many articles match the search shown (more than are listed, past the limit)."""
         self.searched = (0, 0)
         """(articles the search shown covered, articles in the cache)."""
+        self.background_started = False
+        """Whether the work the first screen does not need has begun (see :meth:`start_background`)."""
 
     # -- layout --------------------------------------------------------------------------
 
@@ -88,7 +90,7 @@ class MainScreen(ReadingActions):
 
     def on_mount(self) -> None:
         """Load the outlets, put the cursor in the tree, restore the script and the article
-        of last time; then index changed sources in a worker."""
+        of last time; once the outlets are drawn, :meth:`start_background`."""
         state = self.library.state
         outline = self.query_one(Outline)
         outline.reload()
@@ -101,8 +103,32 @@ class MainScreen(ReadingActions):
         last = state.get("last_article")
         if last:
             self.open_id(last, reveal=True, restoring=True)
+
+    def start_background(self) -> None:
+        """Start what the first screen does not need, once it is drawn: OpenCC's dictionaries
+        warmed and changed sources indexed, both in threads. Started beside the first screen,
+        they took its CPU (the warming alone ~0.15 s) and delayed it."""
+        if self.background_started or not self.is_attached:
+            return
+        self.background_started = True
+        warm = getattr(self.app, "warm_converters", None)
+        if warm is not None:
+            warm()
         if self.index_on_start:
             self.reindex()
+
+    def on_outline_counts_changed(self, message: Outline.CountsChanged) -> None:
+        """The header follows the tree's counts; the first counts mean the first screen is
+        there: the background work starts after it is drawn."""
+        super().on_outline_counts_changed(message)
+        if not self.background_started:
+            self.call_after_refresh(self.start_background)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """If the outlets could not be loaded (a damaged cache), start the background work
+        all the same (the app says what went wrong)."""
+        if event.worker.group == "outlets" and event.state is WorkerState.ERROR and not self.background_started:
+            self.call_after_refresh(self.start_background)
 
     @property
     def hits(self) -> list:
