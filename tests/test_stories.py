@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 
 import opencc
@@ -172,6 +173,44 @@ def test_one_setting_with_different_headlines_is_not_one_story() -> None:
     groups = sorted(sorted(d.rowid for d in g) for g in cluster.group_all(docs))
     assert groups == [[1, 3], [2]]
     assert features.cosine(docs[0].vector, docs[1].vector) >= cluster.PAIR  # the leads alone would join
+
+
+def test_a_bigram_straddling_two_words_is_no_feature() -> None:
+    # 典礼 holds together (wherever 礼 is, 典礼 is); 礼与 of "典礼与以往不同" is in few of the docs that
+    # hold 礼 or 与: weighed, it is left out, while the docs' words stay
+    ceremony = [features.make_doc(i, f"c{i}", "dw", 1693530000 + i, f"就职典礼第{i}天", "就职典礼在华盛顿举行，宾客与家人出席。")
+                for i in range(1, 25)]
+    odd = [features.make_doc(30 + i, f"odd{i}", outlet, 1693530100 + i, "拜登的就职典礼与以往截然不同", "典礼与以往不同。")
+           for i, outlet in enumerate(["voa", "rfi"])]
+    docs = [*ceremony, *odd]
+    df = features.document_frequency(docs)
+    cdf: Counter[str] = Counter()
+    for doc in docs:
+        cdf.update(features.doc_characters(doc))
+    assert features.wordlike("典礼", df, cdf) and features.wordlike("礼", df, cdf)
+    assert features.wordlike("以往", df, cdf)  # as rare as its characters: it holds together
+    assert features.wordlike("biden", df, cdf)  # only Han bigrams are judged
+    assert not features.wordlike("礼与", df, cdf)  # 2 of the 26 docs holding 礼
+    kept = features.weigh(odd[0], df, len(docs))
+    filtered = features.weigh(odd[0], df, len(docs), cdf=cdf)
+    assert "礼与" in kept and "礼与" not in filtered
+    assert {"典礼", "以往", "截然"} <= filtered.keys()
+
+
+def test_the_windows_character_counts_follow_it_as_it_moves() -> None:
+    # the grouper keeps character document frequency over its window as it keeps df: docs leaving
+    # the window are taken out, so a long archive weighs a day against its own neighbours
+    grouper = cluster.Grouper()
+    first = [_typhoon_doc(i, "rfi", "台风海鸥登陆湛江", TYPHOON[:2]) for i in range(1, 4)]
+    later = [features.make_doc(10 + i, f"l{i}", "dw", first[0].published + 5 * cluster.DAY + i, "北海道发生强震",
+                               "".join(EARTHQUAKE)) for i in range(2)]
+    grouper.add(first)
+    assert grouper.cdf["台"] == 3
+    grouper.add(later)
+    expected: Counter[str] = Counter()
+    for doc in grouper.window:
+        expected.update(features.doc_characters(doc))
+    assert grouper.window == later and grouper.cdf == expected and "台" not in grouper.cdf
 
 
 def test_a_column_name_heading_a_title_is_no_feature() -> None:

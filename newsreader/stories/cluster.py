@@ -27,14 +27,22 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import attrgetter
 
-from newsreader.stories.features import Doc, doc_features, fold, outlet_boilerplate, weigh, weigh_profile
+from newsreader.stories.features import (
+    Doc,
+    doc_characters,
+    doc_features,
+    fold,
+    outlet_boilerplate,
+    weigh,
+    weigh_profile,
+)
 
 DAY = 86400
 WINDOW = 2 * DAY  # articles are compared with those published up to this long before them
 SPAN = 3 * DAY  # a story's cap from its first to its last article
 MAX_ARTICLES = 150
-PAIR = 0.20  # a pair this similar is a candidate link
-CENTROID = 0.13  # two groups join only if their members are on average this similar
+PAIR = 0.25  # a pair this similar is a candidate link
+CENTROID = 0.20  # two groups join only if their members are on average this similar
 ONE_OUTLET = 0.40  # ... or this similar when both are one and the same outlet's articles alone
 LINKAGE = "average"
 LOOKUP = 24  # a doc's heaviest features looked up for candidates
@@ -142,6 +150,7 @@ class Grouper:
         self.keys: dict[int, frozenset[str]] = {}
         self.force = force
         self.df: Counter[str] = Counter()  # document frequency over the window (kept as it moves)
+        self.cdf: Counter[str] = Counter()  # ... of the features' characters (which bigrams hold together)
 
     def add(self, batch: list[Doc]) -> list[Group]:
         """Group a batch (published no earlier than anything before); returns the groups that can
@@ -187,14 +196,15 @@ class Grouper:
 
     def _weigh(self, batch: list[Doc]) -> None:
         context = self.window + batch
-        df = self.df
+        df, cdf = self.df, self.cdf
         for doc in batch:
             df.update(doc_features(doc))
+            cdf.update(doc_characters(doc))
         boiler = outlet_boilerplate(context)
         empty: frozenset[str] = frozenset()
         idf: dict[str, float] = {}
         for doc in batch:
-            doc.vector = weigh(doc, df, len(context), boiler.get(doc.outlet, empty), idf)
+            doc.vector = weigh(doc, df, len(context), boiler.get(doc.outlet, empty), idf, cdf)
             doc.profile = weigh_profile(doc, df, len(context))
         self._common = {t for t, n in df.items() if n > max(20, COMMON * len(context))}
 
@@ -256,7 +266,7 @@ class Grouper:
         if now is None:
             groups = {id(g): g for g in self.group_of.values()}
             self.window, self.postings, self.group_of, self.keys = [], {}, {}, {}
-            self.df = Counter()
+            self.df, self.cdf = Counter(), Counter()
             return list(groups.values())
         low = now - WINDOW
         if self.window and self.window[0].published >= low:
@@ -264,20 +274,22 @@ class Grouper:
         kept: list[Doc] = []
         stale: set[str] = set()  # the postings that hold a doc leaving the window
         gone: Counter[str] = Counter()  # the features of the docs leaving, counted (in C)
+        gone_chars: Counter[str] = Counter()  # ... and their characters
         for doc in self.window:
             if doc.published >= low:
                 kept.append(doc)
                 continue
             stale.update(doc.vector)
             gone.update(doc_features(doc))
+            gone_chars.update(doc_characters(doc))
         self.window = kept
-        df = self.df
-        for token, n in gone.items():
-            left = df[token] - n
-            if left > 0:
-                df[token] = left
-            else:
-                del df[token]
+        for counts, leaving in ((self.df, gone), (self.cdf, gone_chars)):
+            for token, n in leaving.items():
+                left = counts[token] - n
+                if left > 0:
+                    counts[token] = left
+                else:
+                    del counts[token]
         published = attrgetter("published")
         for token in stale:  # postings are in publication order: the docs leaving are in front
             posting = self.postings.get(token)

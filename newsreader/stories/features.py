@@ -7,7 +7,11 @@ tails naming the outlet. What is left of the title and the first ``LEAD_CHARS`` 
 the body become features: every bigram of each Han run, and Latin words (numbers are
 dropped: they are dates and tallies, the very thing template series change every day).
 Bigrams an outlet puts in a large share of its articles (its own boilerplate the patterns
-missed) are removed per outlet by :func:`outlet_boilerplate`.
+missed) are removed per outlet by :func:`outlet_boilerplate`. Bigrams that straddle two words
+(礼与 of 典礼与, 登即 of 拜登即将) are left out of the weighed vector: across the window such a bigram
+is found in only a small share of the docs that hold its rarer character (:func:`wordlike`); words
+hold together, so their bigrams are not. Measured on the hand labels: pairs ranked better on both
+halves of the day (average precision 0.61 -> 0.64, 0.51 -> 0.52).
 """
 
 from __future__ import annotations
@@ -29,9 +33,11 @@ PROFILE_COMMON = 0.2  # share of the window's docs above which a feature is too 
 TITLE_WEIGHT = 3.0  # a title bigram counts as much as three lead bigrams
 BOILER_SPAN = 24  # features at the start of a lead (end of a title) where an outlet's boilerplate sits
 MIN_DF = 2  # features in fewer docs of the window are left out
+WORDNESS = 0.10  # a bigram in fewer docs than this share of its rarer character's docs straddles two words
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _PIECE = re.compile(f"([{_HAN}]+)|([a-z][a-z'’]+)")
+_HAN_PAIR = re.compile(f"[{_HAN}]{{2}}")
 
 # Datelines and bylines in brackets: （中央社记者吴佳蓉台北20日电）, （法新社华盛顿19日电）,
 # 【大纪元2021年01月20日讯】, （大纪元记者李熙采访报导）, （德国之声中文网）, (路透社) ...
@@ -172,6 +178,20 @@ def doc_features(doc: Doc) -> set[str]:
     return set(doc.title_tokens).union(doc.lead_tokens)
 
 
+def doc_characters(doc: Doc) -> set[str]:
+    """The characters of the doc's features (what character document frequency counts)."""
+    return set("".join(doc_features(doc)))
+
+
+def wordlike(token: str, df: Counter[str], cdf: Counter[str]) -> bool:
+    """Whether a feature is a word or holds together like one: anything but a Han bigram, or one found
+    in at least ``WORDNESS`` of the docs that hold its rarer character (``cdf``: character document
+    frequency over the same docs as ``df``)."""
+    if len(token) != 2 or not _HAN_PAIR.match(token):
+        return True
+    return df.get(token, 0) >= WORDNESS * min(cdf.get(token[0], 0), cdf.get(token[1], 0))
+
+
 def document_frequency(docs: Iterable[Doc]) -> Counter[str]:
     """In how many docs each feature occurs."""
     df: Counter[str] = Counter()
@@ -181,8 +201,9 @@ def document_frequency(docs: Iterable[Doc]) -> Counter[str]:
 
 
 def weigh(doc: Doc, df: Counter[str], total: int, drop: set[str] | frozenset[str] = frozenset(),
-          idf_cache: dict[str, float] | None = None) -> dict[str, float]:
-    """The doc's TF-IDF vector (log tf, title weighted), unit length; ``drop`` features left out.
+          idf_cache: dict[str, float] | None = None, cdf: Counter[str] | None = None) -> dict[str, float]:
+    """The doc's TF-IDF vector (log tf, title weighted), unit length; ``drop`` features left out, and
+    with ``cdf`` (character document frequency) bigrams that straddle two words (:func:`wordlike`).
     ``idf_cache`` (one per ``df`` and ``total``) keeps each feature's IDF across the docs of a batch."""
     raw: dict[str, float] = dict(Counter(doc.lead_tokens))  # counted in C
     for token in doc.title_tokens:
@@ -197,7 +218,10 @@ def weigh(doc: Doc, df: Counter[str], total: int, drop: set[str] | frozenset[str
         if idf is None:
             n = df.get(token, 0)
             # in no other doc (idf 0: left out): it can match nothing and would only dilute the rest
-            idf = cache[token] = log((total + 1) / (n + 1)) + 1.0 if n >= MIN_DF else 0.0
+            idf = log((total + 1) / (n + 1)) + 1.0 if n >= MIN_DF else 0.0
+            if idf and cdf is not None and not wordlike(token, df, cdf):
+                idf = 0.0
+            cache[token] = idf
         if idf:
             vector[token] = idf if tf == 1.0 else (1.0 + log(tf)) * idf
     norm = math.sqrt(sum(w * w for w in vector.values()))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 
-STORIES_VERSION = "stories-5"
+STORIES_VERSION = "stories-6"
 EDITIONS_VERSION = "editions-1"
 
 SCHEMA = """
