@@ -29,9 +29,10 @@ def bench(count: int) -> dict:
     # inflate much: each process's last sample (every 50 ms, so a few ms short per process)
     per_process: dict[int, float] = {}
     listed: dict[str, float] = {}
+    memory: dict[str, int] = {}
     cache = Path(home) / "cache" / "newsreader" / "cache.sqlite"
     seconds, peak_mb, result = run_measured([sys.executable, "-m", "newsreader", "index", str(source)], env,
-                                            per_process, listed=(cache, count, listed))
+                                            per_process, listed=(cache, count, listed), memory=memory)
     cpu = sum(per_process.values())
     if result.returncode != 0:
         raise SystemExit(result.stderr)
@@ -51,7 +52,9 @@ def bench(count: int) -> dict:
         # the first phase: every article listed (title, date, outlet), searched after
         "all_listed_s": round(listed.get("listed_s", seconds), 2),
         "listed_cpu_ms_per_article": round(listed.get("listed_cpu_s", cpu) * 1000 / count, 2),
-        "peak_mb": peak_mb,
+        "peak_mb": peak_mb,  # summed RSS: the fork server's shared pages counted in every worker
+        "peak_pss_mb": memory["pss"],  # the tree's true share of RAM (shared pages divided)
+        "peak_uss_mb": memory["uss"],
         "reindex_unchanged_s": round(reindex, 2),
         "list_50_s": round(list_time, 3),
         "list_all_s": round(list_all, 3),

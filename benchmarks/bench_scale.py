@@ -8,7 +8,7 @@ for a one-, two- and three-character query. Each command is run R times (default
 re-index 3): the median wall time, the median CPU seconds of the command and its children
 (what to compare on a shared machine: contention inflates wall time, not CPU), and the
 peak resident memory — of the command's own process, exact (``wait4``), and of its whole
-process tree, sampled every 20 ms. Prints one JSON object; the load average beside it.
+process tree, sampled every 20 ms, as summed RSS and as PSS (shared pages divided). Prints one JSON object; the load average beside it.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import threading
 import time
 from pathlib import Path
 
-from common import OUT, _tree_rss_kb, env_for
+from common import OUT, env_for, tree_memory_kb
 
 
 def run(args: list[str], env: dict[str, str]) -> dict[str, float]:
@@ -32,11 +32,13 @@ def run(args: list[str], env: dict[str, str]) -> dict[str, float]:
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         process = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.PIPE)
-        peak = [0]
+        peak = [0, 0]
 
         def sample() -> None:
             while process.returncode is None:
-                peak[0] = max(peak[0], _tree_rss_kb(process.pid))
+                memory = tree_memory_kb(process.pid)
+                peak[0] = max(peak[0], memory["rss"])
+                peak[1] = max(peak[1], memory["pss"])
                 time.sleep(0.02)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -48,7 +50,7 @@ def run(args: list[str], env: dict[str, str]) -> dict[str, float]:
         if process.returncode != 0:
             raise SystemExit(f"{' '.join(args)}: {process.stderr.read().decode() if process.stderr else ''}")
     return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
-            "rss_mb": usage.ru_maxrss / 1024, "tree_mb": peak[0] / 1024}
+            "rss_mb": usage.ru_maxrss / 1024, "tree_mb": peak[0] / 1024, "tree_pss_mb": peak[1] / 1024}
 
 
 def median_of(args: list[str], env: dict[str, str], runs: int) -> dict[str, float]:
@@ -57,7 +59,8 @@ def median_of(args: list[str], env: dict[str, str], runs: int) -> dict[str, floa
     return {"wall_s": round(statistics.median(r["wall_s"] for r in results), 3),
             "cpu_s": round(statistics.median(r["cpu_s"] for r in results), 3),
             "peak_rss_mb": round(max(r["rss_mb"] for r in results)),
-            "peak_tree_mb": round(max(r["tree_mb"] for r in results))}
+            "peak_tree_mb": round(max(r["tree_mb"] for r in results)),
+            "peak_tree_pss_mb": round(max(r["tree_pss_mb"] for r in results))}
 
 
 def main() -> None:

@@ -91,16 +91,19 @@ def _jekyll(n: int, title: str, when: datetime, body: list[str]) -> str:
             f"<!--{int(when.timestamp() * 1000)}-->\n[{title}]({url})\n------\n\n{html}")
 
 
-def build(out: Path, count: int, seed: int = 7, body_chars: int = 4_500, corpus: bool = True) -> list[Path]:
+def build(out: Path, count: int, seed: int = 7, body_chars: int = 4_500, corpus: bool = True,
+          first: int = 0) -> list[Path]:
     """Write ``count`` articles under ``out``; returns their paths. Tests pass ``corpus=False``
-    so that what they build is the same whether or not the corpus is beside the project."""
+    so that what they build is the same whether or not the corpus is beside the project.
+    Articles are numbered from ``first`` (their ids, URLs and names hold the number), so
+    archives built with different ``first`` hold no article twice."""
     rng = random.Random(seed)
     paragraphs = _paragraphs(corpus)
     titles = _titles(paragraphs)
     start = datetime(2015, 1, 1, tzinfo=UTC)
     writers = (("dw", _dw), ("feed", _feed), ("jekyll", _jekyll))
     written = []
-    for n in range(count):
+    for n in range(first, first + count):
         when = start + timedelta(minutes=rng.randrange(0, 10 * 365 * 24 * 60))
         title = f"{rng.choice(titles)}（{n}）"
         body = _body(rng, paragraphs, rng.randint(body_chars // 2, body_chars * 3 // 2))
