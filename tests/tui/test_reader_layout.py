@@ -16,7 +16,8 @@ from newsreader.tui.widgets.reader import ArticleView
 
 SIZE = (100, 30)
 UI_BUDGET = 0.5  # s: one step on the UI thread (the issue's 100-200 ms, with room for a slow machine)
-FREEZE_BUDGET = 1.0  # s: the longest the UI thread may not answer (10x the issue's 100 ms: CPU is shared)
+FREEZE_BUDGET = 1.0  # s of CPU: the most work between two UI ticks (10x the issue's 100 ms)
+STALL_BUDGET = 10.0  # s: the longest the UI may not answer at all, on a machine however loaded
 START_BUDGET = 5.0  # s: from start to an app showing the restored article (it took 23 s)
 WORKER_BUDGET = 60.0  # s: the whole of a giant article laid out in the background
 
@@ -44,17 +45,29 @@ def lines(app: NewsReaderApp) -> list[str]:
 
 
 class Heartbeat:
-    """Ticks on the UI thread every 20 ms; the longest gap is how long the UI was frozen."""
+    """Ticks on the UI thread every 20 ms. A freeze is a gap between ticks in which the process
+    worked (the UI thread busy, or a worker holding the GIL): ``longest`` is the most CPU time
+    the process spent between two ticks, so a machine loaded by others, where the process waits
+    to be scheduled, is not taken for a freeze. ``longest_wall`` catches waits that burn no CPU
+    (a lock, a blocking read) against the looser ``STALL_BUDGET``."""
 
     def __init__(self, app: NewsReaderApp) -> None:
         self.last = time.monotonic()
+        self.last_cpu = time.process_time()
         self.longest = 0.0
+        self.longest_wall = 0.0
         app.set_interval(0.02, self.tick)
 
     def tick(self) -> None:
-        now = time.monotonic()
-        self.longest = max(self.longest, now - self.last)
-        self.last = now
+        now, cpu = time.monotonic(), time.process_time()
+        self.longest = max(self.longest, cpu - self.last_cpu)
+        self.longest_wall = max(self.longest_wall, now - self.last)
+        self.last, self.last_cpu = now, cpu
+
+    def check(self) -> None:
+        """Fail when the UI froze (CPU) or stalled (wall) for longer than the budgets."""
+        assert self.longest < FREEZE_BUDGET, f"the UI froze for {self.longest:.2f} s of CPU"
+        assert self.longest_wall < STALL_BUDGET, f"the UI did not answer for {self.longest_wall:.2f} s"
 
 
 async def until_complete(pilot, view: ArticleView) -> None:
@@ -135,7 +148,7 @@ async def test_giant_articles_open_and_toggle_without_freezing(tmp_path: Path, n
         await pilot.press("m")  # the media list too (100,000 links: the first 200 listed)
         await pilot.pause()
         await pilot.press("escape")
-        assert heartbeat.longest < FREEZE_BUDGET, f"the UI froze for {heartbeat.longest:.2f} s"
+        heartbeat.check()
         assert len(view._lines) > 50 and app.is_running
 
 
@@ -155,7 +168,7 @@ async def test_an_article_restored_at_start_as_one_giant_paragraph(tmp_path: Pat
         assert usable < START_BUDGET, f"{usable:.1f} s before the app showed the article"
         view = reader(app)
         await until_complete(pilot, view)
-        assert heartbeat.longest < FREEZE_BUDGET, f"the UI froze for {heartbeat.longest:.2f} s"
+        heartbeat.check()
         assert sum(len(line) for line in lines(app)) > 100_000
 
 
@@ -166,3 +179,24 @@ def test_pieces_cover_the_text_and_stay_small():
     assert "".join(cut) == text
     assert all(len(piece) <= 8000 for piece in cut)
     assert not any(piece.endswith("\\") for piece in cut)
+
+
+async def test_the_heartbeat_sees_a_busy_ui_thread(tmp_path: Path):
+    # the freeze checks above can fail: work on the UI thread is counted, whatever the load
+    feed_item(tmp_path, "short", "短文", "<p>正文。</p>")
+    app, _ = open_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        heartbeat = Heartbeat(app)
+        await pilot.pause(0.1)
+
+        def busy() -> None:
+            started = time.process_time()
+            while time.process_time() - started < FREEZE_BUDGET * 1.2:
+                pass
+
+        app.call_later(busy)
+        await pilot.pause(0.1)
+        await pilot.pause(0.1)
+        assert heartbeat.longest >= FREEZE_BUDGET
+        with pytest.raises(AssertionError, match="froze"):
+            heartbeat.check()
