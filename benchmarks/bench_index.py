@@ -49,6 +49,10 @@ def bench(count: int) -> dict:
         "first_index_s": round(seconds, 1),
         "articles_per_s": round(count / seconds),
         "cpu_ms_per_article": round(cpu * 1000 / count, 2),
+        # each process of the tree, largest first (the first is the command itself: the writer
+        # and the stories; then the workers and their fork server)
+        "process_ms_per_article": sorted((round(v * 1000 / count, 2) for v in per_process.values() if v >= 0.01),
+                                         reverse=True),
         # the first phase: every article listed (title, date, outlet), searched after
         "all_listed_s": round(listed.get("listed_s", seconds), 2),
         "listed_cpu_ms_per_article": round(listed.get("listed_cpu_s", cpu) * 1000 / count, 2),

@@ -75,9 +75,15 @@ def as_iso(text: str) -> str:
     return ""
 
 
+# Every printed time the blocks are read for holds a colon and two digits ("22:00"); a block's
+# lines are stretches of the page's text, so a page whose text has none has no such block.
+_COLON = re.compile(r":\d\d")
+
+
 def own_time(root: LexborNode) -> tuple[str, str]:
     """Find and remove the outlet's printed time: (ISO text or '', the author printed with it or '')."""
-    for block in root.css("div, p"):
+    blocks = root.css("div, p") if _COLON.search(root.text(deep=True) or "") else []
+    for block in blocks:
         lines = lines_of(block)
         if not lines:
             continue
