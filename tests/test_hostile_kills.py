@@ -13,6 +13,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -193,3 +194,74 @@ def test_no_helper_process_of_index_holds_the_callers_stderr(tmp_path: Path):
     index.communicate(timeout=120)
     assert len(seen) >= 3, seen
     assert caller_stderr not in seen.values(), seen
+
+
+@pytest.mark.parametrize("stall", ["freeze", "forever"])
+def test_a_file_that_freezes_its_worker_every_time_is_skipped_and_named(monkeypatch: pytest.MonkeyPatch, stall: str):
+    """A worker frozen (SIGSTOP) or busy forever never handed its batch back: the writer waited
+    forever. The watchdog kills it; the pool starts again, narrows the batch down to the file
+    and, when that file freezes its worker again, skips it with the reason; the rest is read,
+    in order."""
+    import stalling
+
+    from newsreader.store import watchdog
+    from newsreader.store.pool import Parsers
+
+    monkeypatch.setattr(watchdog, "STALL_AFTER", 0.5)
+    monkeypatch.setattr(watchdog, "RUNAWAY_AFTER", 3.0)
+    files = [f"/nowhere/{n:03}" for n in range(100)]
+    files[57] = f"/nowhere/057-{stall}"
+    parsers = Parsers(None, lambda: False)
+    results: list = []
+    started = time.monotonic()
+
+    def run() -> None:
+        try:
+            results.extend(parsers.run(files, stalling.work))
+        finally:
+            parsers.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(90)
+    assert not thread.is_alive(), f"still waiting after {len(results)} results"
+    assert [r.path for r in results] == files
+    [bad] = [r for r in results if r.error]
+    assert bad.path == files[57] and "stopped or hung" in bad.error, bad
+    assert time.monotonic() - started < 60  # two stalls and three pool starts; waited forever before
+
+
+@pytest.mark.parametrize("what", ["fork server", "worker", "both"])
+def test_index_goes_on_when_its_fork_server_or_a_worker_is_stopped(tmp_path: Path, what: str):
+    """SIGSTOP on the fork server (index waited forever for the worker it was asked for) or a
+    worker (for its batch): the frozen helper is killed, replaced, and every file is read."""
+    big = tmp_path / "big"
+    synth.build(big, 200, body_chars=2500, corpus=False)
+    env = {k: v for k, v in os.environ.items() if k != "FORCE_COLOR"} | {"NEWSREADER_STALL_AFTER": "1"}
+    index = subprocess.Popen([sys.executable, "-m", "newsreader", "index", str(big)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=env)
+    deadline = time.monotonic() + 60
+    victims: list[int] = []
+    while not victims and time.monotonic() < deadline and index.poll() is None:
+        for pid in _children(index.pid):
+            with contextlib.suppress(OSError):
+                if b"forkserver" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    continue
+            workers = _children(pid)
+            if what == "fork server":
+                victims = [pid]
+            elif workers:
+                victims = [min(workers)] + ([pid] if what == "both" else [])
+        time.sleep(0.02)
+    assert victims, "no helper seen before index ended"
+    for pid in victims:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        _out, err = index.communicate(timeout=240)
+    finally:
+        index.kill()
+        for pid in victims:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGCONT)
+    assert index.returncode == 0, err.decode()
+    assert b"Traceback" not in err and b"200 articles added" in err, err.decode()

@@ -1,21 +1,24 @@
 """Parsing files on every core: one pool of worker processes for both phases of a run.
 
 Results come back in the order the files were given, each batch as a whole, so the
-writer stores them in a fixed order (rowid ties are settled by it) and after a killed
-worker exactly the batches not yet handed on are parsed again.
+writer stores them in a fixed order (rowid ties are settled by it) and after a killed or
+frozen worker (watchdog.py) exactly the batches not yet handed on are parsed again.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import AbstractContextManager, nullcontext
 
 from newsreader import paths
 from newsreader.store.prepare import FileResult
+from newsreader.store.watchdog import Watchdog
 from newsreader.store.workers import start_helpers, start_worker
 
 BATCH = 32  # files per worker task
@@ -27,13 +30,29 @@ CATALOGUE_IN_PROCESS_BELOW = 4000
 Work = Callable[[list[str], bytes | None], list[FileResult]]
 
 
-def _worker_died(path: str) -> FileResult:
+def _not_read(path: str, stalled: bool) -> FileResult:
     try:
         info = os.stat(paths.external(path))
         size, mtime = info.st_size, info.st_mtime_ns
     except OSError:
         size, mtime = 0, 0
-    return FileResult(path, size, mtime, error="not read: the process reading it died (out of memory?)")
+    why = ("the process reading it stopped or hung, twice; skipped" if stalled
+           else "the process reading it died (out of memory?)")
+    return FileResult(path, size, mtime, error=f"not read: {why}")
+
+
+def _fork_server() -> int | None:
+    """The pid of multiprocessing's fork server when it runs (its children are the workers)."""
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    pid = getattr(server, "_forkserver_pid", None)
+    return pid if isinstance(pid, int) else None
+
+
+# What the writer sees when a helper dies under it: the pool broken, or (killed while it was
+# starting a worker) the fork server's socket closed.
+_BROKEN = (BrokenProcessPool, EOFError, ConnectionError)
 
 
 class Parsers:
@@ -44,16 +63,42 @@ class Parsers:
         self.should_stop = should_stop
         self.workers = min(os.cpu_count() or 1, 4)
         self._pool: ProcessPoolExecutor | None = None
+        self._watchdog: Watchdog | None = None
 
-    def close(self) -> None:
-        """Stop the workers (queued work is dropped)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+    def close(self, kill: bool = False) -> None:
+        """Stop the workers (queued work is dropped; with ``kill``, work under way too)."""
+        pool, self._pool = self._pool, None
+        try:
+            if pool is not None:
+                if kill:
+                    for pid in self._worker_pids(pool):
+                        try:
+                            os.kill(pid, signal.SIGKILL)
+                        except OSError:
+                            pass
+                # (the watchdog still looks: a helper frozen now would hold this wait forever)
+                with self._watching():
+                    pool.shutdown(wait=True, cancel_futures=True)
+        finally:
+            if self._watchdog is not None:
+                self._watchdog.close()
+                self._watchdog = None
+
+    @staticmethod
+    def _worker_pids(pool: ProcessPoolExecutor | None) -> list[int]:
+        processes = getattr(pool, "_processes", None) or {}
+        return [pid for pid in list(processes) if isinstance(pid, int)]
+
+    def _watching(self) -> AbstractContextManager[None]:
+        return self._watchdog.waiting() if self._watchdog is not None else nullcontext()
 
     def run(self, files: list[str], work: Work, in_process_below: int = IN_PROCESS_BELOW) -> Iterator[FileResult]:
         """``work`` on every file, on every core (in this process when there are fewer than
-        ``in_process_below``), in order."""
+        ``in_process_below``), in order.
+
+        A worker killed (the OOM killer, a user) or frozen (see watchdog.py) breaks the pool:
+        it starts again with what was not handed on, the first batch split into its files. A
+        file under which a worker breaks twice in a row is skipped, with the reason."""
         batches = [files[i:i + BATCH] for i in range(0, len(files), BATCH)]
         if len(files) < in_process_below or self.workers < 2:
             for batch in batches:
@@ -62,18 +107,22 @@ class Parsers:
                 yield from work(batch, self.dictionary)
             return
         remaining = deque(batches)
-        breaks = 0
+        breaks = 0  # in a row, with nothing handed on between them
         while remaining and not self.should_stop():
             try:
                 for result in self._in_pool(remaining, work):
                     breaks = 0
                     yield result
-            except BrokenProcessPool:  # a worker was killed (the OOM killer, a user): start again
-                self.close()
+            except _BROKEN:
+                stalled = self._watchdog is not None and self._watchdog.stalls > 0
+                self.close(kill=True)
                 breaks += 1
-                if breaks >= 3:  # the same batch three times in a row: give it up, go on without it
-                    for path in remaining.popleft():
-                        yield _worker_died(path)
+                head = remaining[0]
+                if len(head) > 1:  # which of its files broke it is unknown: each on its own
+                    remaining.popleft()
+                    remaining.extendleft([path] for path in reversed(head))
+                elif breaks >= 2:  # this file broke the pool twice in a row: go on without it
+                    yield _not_read(remaining.popleft()[0], stalled)
                     breaks = 0
 
     def _start(self) -> ProcessPoolExecutor:
@@ -82,25 +131,29 @@ class Parsers:
             if context.get_start_method() == "forkserver":
                 context.set_forkserver_preload(["newsreader.store.warm"])  # workers inherit what it loads
             start_helpers(context)
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
-                                             initializer=start_worker, initargs=(os.getpid(),))
+            pool = self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
+                                                    initializer=start_worker, initargs=(os.getpid(),))
+            if self._watchdog is None:
+                self._watchdog = Watchdog(lambda: self._worker_pids(pool), _fork_server)
         return self._pool
 
     def _in_pool(self, remaining: deque[list[str]], work: Work) -> Iterator[FileResult]:
         """Parse ``remaining`` batches in the pool, in order; each batch leaves the deque once
-        its results are handed on, so after a :class:`BrokenProcessPool` what is left is
-        exactly what must be parsed again."""
+        its results are handed on, so after a broken pool what is left is exactly what must
+        be parsed again."""
         pool = self._start()
         pending: deque[Future] = deque()
         try:
             while True:
                 while len(pending) < min(len(remaining), self.workers * 3):
-                    pending.append(pool.submit(work, remaining[len(pending)], self.dictionary))
+                    with self._watching():  # (starting a worker asks the fork server)
+                        pending.append(pool.submit(work, remaining[len(pending)], self.dictionary))
                 if not pending:
                     return
                 if self.should_stop():
                     return
-                results = pending.popleft().result()
+                with self._watching():
+                    results = pending.popleft().result()
                 remaining.popleft()
                 yield from results
         finally:
