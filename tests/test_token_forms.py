@@ -11,10 +11,12 @@ from newsreader.store import tokens
 
 def reference(normalised: str) -> tuple[str, str]:
     out: list[str] = []
-    for run, word in tokens._PIECE.findall(normalised):
+    pieces = tokens._PIECE.findall(normalised)
+    for n, (run, word) in enumerate(pieces):
         if run:
             out.extend(run[i:i + 2] for i in range(len(run) - 1))
-            out.append(run[-1])
+            if len(run) == 1 or (n + 1 < len(pieces) and pieces[n + 1][1]):
+                out.append(run[-1])  # a run of one, or a word follows
         else:
             out.append(word)
     return " ".join(out), "".join(sorted(set(tokens._HAN_CHAR.findall(normalised))))

@@ -32,12 +32,26 @@ class Hit:
 @dataclass(frozen=True)
 class Plan:
     """How a query is asked of the index: which FTS5 table and expression find any hit, which
-    find the title hits."""
+    find the title hits, and what the characters index must match as well (``chars``,
+    ``chars_in_title``; '' for nothing)."""
 
     table: str
     anywhere: str
     in_title: str
     title_table: str = "titles"
+    chars: str = ""
+    chars_in_title: str = ""
+
+    def where(self, *, title: bool = False) -> tuple[str, str, tuple[str, ...]]:
+        """The table to select from, the WHERE condition and its parameters, for any hit or
+        (``title``) the title hits: ``SELECT rowid FROM {table} WHERE {condition}``."""
+        table = self.title_table if title else self.table
+        expression = self.in_title if title else self.anywhere
+        extra = self.chars_in_title if title else self.chars
+        if not extra:
+            return table, f"{table} MATCH ?", (expression,)
+        return (table, f"{table} MATCH ? AND {table}.rowid IN (SELECT rowid FROM chars WHERE chars MATCH ?)",
+                (expression, extra))
 
 
 def plan(query: str) -> Plan | None:
@@ -45,16 +59,26 @@ def plan(query: str) -> Plan | None:
 
     Queries of one-character terms go to the characters index (one entry per character an
     article holds): in the bigram index a character is a prefix over every bigram it begins,
-    seconds of merging at a million articles. Everything else goes to the bigram index.
+    seconds of merging at a million articles, and it is not alone at the end of a run (see
+    store/tokens.py). Other terms go to the bigram index; a one-character term among them,
+    and the character opening a term like ``港，美国``, are asked of the characters index too.
     """
-    chars = tokens.characters(query)
-    if chars:
-        return Plan("chars", " AND ".join(f'"{c}"' for c in chars),
-                    " AND ".join(f'"{tokens.TITLE_MARK}{c}"' for c in chars), "chars")
-    expression = tokens.match_expression(query)
-    if expression is None:
+    chars: list[str] = []
+    phrases: list[str] = []
+    for term in tokens.terms(query):
+        found, lead = tokens.split_term(term)
+        if lead is not None:
+            chars.append(lead)
+        if found is not None:
+            phrases.append(found)
+    if not chars and not phrases:
         return None
-    return Plan("search", expression, expression)
+    anywhere_chars = " AND ".join(f'"{c}"' for c in chars)
+    title_chars = " AND ".join(f'"{tokens.TITLE_MARK}{c}"' for c in chars)
+    if not phrases:
+        return Plan("chars", anywhere_chars, title_chars, "chars")
+    expression = " AND ".join(phrases)
+    return Plan("search", expression, expression, chars=anywhere_chars, chars_in_title=title_chars)
 
 
 def matching_rowids(db: sqlite3.Connection, query: str) -> list[int]:
@@ -62,17 +86,18 @@ def matching_rowids(db: sqlite3.Connection, query: str) -> list[int]:
     found = plan(query)
     if found is None:
         return []
-    return [r for (r,) in db.execute(
-        f"SELECT rowid FROM {found.table} WHERE {found.table} MATCH ? ORDER BY rowid", (found.anywhere,))]
+    table, condition, parameters = found.where()
+    return [r for (r,) in db.execute(f"SELECT rowid FROM {table} WHERE {condition} ORDER BY rowid", parameters)]
 
 
-def _rowids(db: sqlite3.Connection, table: str, expression: str, outlet: str | None, limit: int) -> list[int]:
+def _rowids(db: sqlite3.Connection, found: Plan, title: bool, outlet: str | None, limit: int) -> list[int]:
+    table, condition, parameters = found.where(title=title)
     if outlet:
         sql = (f"SELECT {table}.rowid FROM {table} JOIN articles a ON a.rowid = {table}.rowid "
-               f"WHERE {table} MATCH ? AND a.outlet = ? ORDER BY {table}.rowid DESC LIMIT ?")
-        return [r[0] for r in db.execute(sql, (expression, outlet, limit))]
-    sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?"
-    return [r[0] for r in db.execute(sql, (expression, limit))]
+               f"WHERE {condition} AND a.outlet = ? ORDER BY {table}.rowid DESC LIMIT ?")
+        return [r[0] for r in db.execute(sql, (*parameters, outlet, limit))]
+    sql = f"SELECT rowid FROM {table} WHERE {condition} ORDER BY rowid DESC LIMIT ?"
+    return [r[0] for r in db.execute(sql, (*parameters, limit))]
 
 
 # A snippet looks for the hit in at most this much of a body: what the index covers, plus
@@ -259,12 +284,12 @@ def count_matches(db: sqlite3.Connection, query: str, *, outlet: str | None = No
     found = plan(query)
     if found is None:
         return 0
-    table = found.table
+    table, condition, parameters = found.where()
     if outlet:
         sql = (f"SELECT count(*) FROM {table} JOIN articles a ON a.rowid = {table}.rowid "
-               f"WHERE {table} MATCH ? AND a.outlet = ?")
-        return db.execute(sql, (found.anywhere, outlet)).fetchone()[0]
-    return db.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (found.anywhere,)).fetchone()[0]
+               f"WHERE {condition} AND a.outlet = ?")
+        return db.execute(sql, (*parameters, outlet)).fetchone()[0]
+    return db.execute(f"SELECT count(*) FROM {table} WHERE {condition}", parameters).fetchone()[0]
 
 
 def search(db: sqlite3.Connection, query: str, *, outlet: str | None = None, limit: int = 50) -> list[Hit]:
@@ -272,11 +297,11 @@ def search(db: sqlite3.Connection, query: str, *, outlet: str | None = None, lim
     found = plan(query)
     if found is None or limit <= 0:
         return []
-    title_ids = _rowids(db, found.title_table, found.in_title, outlet, limit)
+    title_ids = _rowids(db, found, True, outlet, limit)
     ids = list(title_ids)
     if len(ids) < limit:
         seen = set(ids)
-        more = _rowids(db, found.table, found.anywhere, outlet, limit + len(ids))
+        more = _rowids(db, found, False, outlet, limit + len(ids))
         ids.extend(r for r in more if r not in seen)
         ids = ids[:limit]
     if not ids:

@@ -4,12 +4,15 @@ SQLite's tokenizers find nothing inside Chinese text, and the trigram one cannot
 answer one- or two-character queries. So text is tokenized here, before FTS5 sees
 it: converted to simplified script (OpenCC t2s) with fullwidth forms and variant pairs
 (著/着 …) folded; every run of Han,
-kana or hangul becomes its overlapping bigrams followed by its last character alone;
-Latin words and numbers stay whole (unicode61 folds their case).
+kana or hangul becomes its overlapping bigrams; a run's last character also stands alone
+where nothing else holds it (a run of one) or where a word or number follows the run
+(``港2024``: the query's phrase needs it there); Latin words and numbers stay whole
+(unicode61 folds their case). Elsewhere the lone last character would be a tenth of the
+index for nothing: one-character queries read the characters index (store/search.py).
 
 A Chinese query then becomes a phrase of its bigrams, which matches wherever the
-query occurs as a substring; one character becomes a prefix query (``港*``), which
-finds it in every bigram it begins and at the end of every run.
+query occurs as a substring; a last character of one alone after a word becomes a prefix
+(``2024年*``), which finds it in every bigram it begins and as a run of one.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from newsreader.markers import PLACEHOLDER
 from newsreader.script import to_simplified
 
 # Bump when tokenization changes: a cache built with other tokens is rebuilt.
-VERSION = f"4/opencc-{opencc.__version__}"
+VERSION = f"5/opencc-{opencc.__version__}"
 
 _HAN_RUN = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 # A run of Han/kana/hangul, or a run of other letters and digits (a Latin word, a number).
@@ -125,35 +128,64 @@ def _tokens(normalised: str) -> str:
         return _array_forms(normalised)[0]
     out: list[str] = []
     append, extend = out.append, out.extend
-    for run, word in _PIECE.findall(normalised):
+    pieces = _PIECE.findall(normalised)
+    for n, (run, word) in enumerate(pieces):
         if run:
             extend(map(add, run, run[1:]))  # its bigrams, made in C
-            append(run[-1])
+            if len(run) == 1 or (n + 1 < len(pieces) and pieces[n + 1][1]):
+                append(run[-1])  # a run of one, or a word follows: see the module doc
         else:
             append(word)
     return " ".join(out)
 
 
 def phrase(term: str) -> str | None:
-    """One query term as an FTS5 phrase (``"a b c"`` or ``"a b" *``), or None if it has no tokens."""
+    """One query term as an FTS5 phrase of the bigram index (``"a b c"`` or ``"a b" *``), or
+    None if it has no tokens. Not exact alone where :func:`split_term` gives a character
+    (a term of one character, ``"c" *``, misses it at the end of a longer run): search
+    asks through :func:`newsreader.store.search.plan`, which adds the characters index."""
+    found, lead = split_term(term)
+    if found is None and lead is not None:
+        return f'"{lead}" *'
+    return found
+
+
+def split_term(term: str) -> tuple[str | None, str | None]:
+    """One query term as an FTS5 phrase of the bigram index, and the one character the
+    characters index must hold as well (or None).
+
+    The character is there when the term opens with a run of one character and more
+    follows it after a separator (``港，美国``): in a text the character may end a longer
+    run (``香港，美国``), whose last character the index does not hold alone, so the
+    phrase starts after it. A term of one character alone is that character and no phrase.
+    """
     pieces = list(_PIECE.finditer(normalise(term)))
-    tokens: list[str] = []
+    out: list[str] = []
     prefix = False
+    lead: str | None = None
     for n, match in enumerate(pieces):
         last = n == len(pieces) - 1
         run = match.group(1)
         if not run:
-            tokens.append(match.group(2))
+            out.append(match.group(2))
             continue
-        tokens.extend(run[i:i + 2] for i in range(len(run) - 1))
-        if len(run) == 1 and last:
-            tokens.append(run)
-            prefix = True
-        elif not last:
-            tokens.append(run[-1])  # the run ends here in the text too: its last char stands alone
-    if not tokens:
-        return None
-    return '"' + " ".join(tokens) + '"' + (" *" if prefix else "")
+        out.extend(run[i:i + 2] for i in range(len(run) - 1))
+        if last:
+            if len(run) == 1:
+                if n == 0:
+                    return None, run
+                out.append(run)
+                prefix = True  # it opens a run in the text: a bigram it begins, or a run of one
+        elif pieces[n + 1].group(2):
+            out.append(run[-1])  # a word follows: the text holds the run's last character alone
+        elif len(run) == 1:
+            if n == 0:
+                lead = run
+            else:
+                out.append(run)  # a run of one in the text too (after a word or a separator)
+    if not out:
+        return None, lead
+    return '"' + " ".join(out) + '"' + (" *" if prefix else ""), lead
 
 
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
@@ -231,6 +263,17 @@ def _array_forms(normalised: str) -> tuple[str, str]:
     if not starts.any():
         return "", ""
     starts[int(np.argmax(starts))] = False
+    # a run's last character (of two or more) stands alone only where a word follows it
+    following = np.zeros_like(kind)
+    following[:-1] = kind[1:]
+    ends = np.flatnonzero(han_more & (following != 1))
+    if len(ends):
+        present = np.flatnonzero(kind)
+        after = np.searchsorted(present, ends, side="right")  # the next piece's first character
+        word_next = np.zeros(len(ends), dtype=bool)
+        inside = after < len(present)
+        word_next[inside] = kind[present[after[inside]]] == 2
+        han_more[ends[~word_next]] = False  # "c", closing the last bigram, not "c c"
     counts = (kind != 0).astype(np.int64) + 2 * han_more + starts
     out = np.repeat(codes, counts)
     ends = np.cumsum(counts)

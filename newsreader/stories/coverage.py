@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from newsreader.store import search, tokens
+from newsreader.store import search
 from newsreader.store.indexer import max_nudge
 from newsreader.store.prepare import TIES
 
@@ -135,8 +135,8 @@ def _hits(db: sqlite3.Connection, query: str) -> Any:
     found = search.plan(query)
     if found is None:
         return np.zeros(0, dtype=np.int64)
-    joined = db.execute(f"SELECT group_concat(rowid) FROM {found.table} WHERE {found.table} MATCH ?",
-                        (found.anywhere,)).fetchone()[0]
+    table, condition, parameters = found.where()
+    joined = db.execute(f"SELECT group_concat(rowid) FROM {table} WHERE {condition}", parameters).fetchone()[0]
     if not joined:
         return np.zeros(0, dtype=np.int64)
     hits = np.fromstring(joined, dtype=np.int64, sep=",")
@@ -185,7 +185,7 @@ def count(db: sqlite3.Connection, query: str, *, by: str = "day", outlet: str | 
         raise ValueError(f"unknown bucket {by!r} (use day, week or month)")
     result: dict = {"query": query, "by": by, "total": 0, "outlets": {}}
     row = _read_map(db)
-    if tokens.match_expression(query) is None or row is None:
+    if search.plan(query) is None or row is None:
         return result
     names = row[3].split()
     if outlet and outlet not in names:
@@ -257,8 +257,8 @@ def _cells_python(db: sqlite3.Connection, query: str, row: tuple, by: str, wante
         return {}, []
     matched: list[tuple[int, int]] = []
     i, size = 0, len(rowids)
-    for (hit,) in db.execute(f"SELECT rowid FROM {found.table} WHERE {found.table} MATCH ? ORDER BY rowid",
-                             (found.anywhere,)):
+    table, condition, parameters = found.where()
+    for (hit,) in db.execute(f"SELECT rowid FROM {table} WHERE {condition} ORDER BY rowid", parameters):
         i = bisect_left(rowids, hit, i)
         if i >= size:
             break
@@ -319,11 +319,12 @@ def span(buckets: list[str], by: str) -> list[str]:
 def count_by_sql(db: sqlite3.Connection, query: str, *, by: str = "day", outlet: str | None = None) -> dict:
     """The same counts through a join (slower), for a cache without the map (read-only, older)."""
     result: dict = {"query": query, "by": by, "total": 0, "outlets": {}}
-    expression = tokens.match_expression(query)
-    if expression is None:
+    found = search.plan(query)
+    if found is None:
         return result
-    rows = db.execute("SELECT a.outlet, a.published FROM search JOIN articles a ON a.rowid = search.rowid "
-                      "WHERE search MATCH ? AND a.published IS NOT NULL", (expression,))
+    table, condition, parameters = found.where()
+    rows = db.execute(f"SELECT a.outlet, a.published FROM {table} JOIN articles a ON a.rowid = {table}.rowid "
+                      f"WHERE {condition} AND a.published IS NOT NULL", parameters)
     for key, moment in rows:
         if outlet and key != outlet:
             continue
