@@ -205,10 +205,13 @@ def index(
         todo = [p for (p,) in db.execute("SELECT path FROM pending ORDER BY rowid")]
         if parsers.dictionary is None:  # the first big run trains the archive's on the files it will read
             parsers.dictionary = bodies.train(db, todo)
+        bulk = schema.bulk_load(db, len(todo)) if todo else False
         result.completed = _store(db, writer, parsers.run(todo, prepare_many), len(todo), progress, report,
                                   reported)
         writer.flush()
         db.execute("COMMIT")
+        if bulk and not should_stop():
+            schema.optimize(db, should_stop)
     except BaseException:
         schema.rollback(db)
         raise

@@ -179,6 +179,53 @@ def create(connection: sqlite3.Connection) -> None:
         raise
 
 
+SEARCH_TABLES = ("search", "chars", "titles")
+# FTS5's default: merge segments as they accumulate, four of a level at a time.
+AUTOMERGE = 4
+# A full parse of at least this many files, and at least as many as the index already holds,
+# is a bulk load: its segments are merged once at its end ('optimize') instead of as they come.
+BULK_AT_LEAST = 256
+
+
+def bulk_load(connection: sqlite3.Connection, files: int) -> bool:
+    """Set the search tables' merging for a full parse of ``files`` files (inside the run's
+    transaction): True for a bulk load, whose segments wait for :func:`optimize`; False (the
+    default merging, restored after a bulk load that was stopped) otherwise."""
+    indexed = connection.execute("SELECT count(*) FROM bodies").fetchone()[0]
+    bulk = files >= BULK_AT_LEAST and files >= indexed
+    for table in SEARCH_TABLES:
+        connection.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', ?)", (0 if bulk else AUTOMERGE,))
+    return bulk
+
+
+# Pages of segments one step of :func:`optimize` merges: each step is its own transaction, so
+# the WAL stays a few MB, a kill loses one step, and other writers wait at most one step.
+OPTIMIZE_STEP_PAGES = 2000
+
+
+def optimize(connection: sqlite3.Connection, should_stop: Callable[[], bool] = lambda: False) -> None:
+    """Merge each search table's segments into one, a step at a time, then restore the
+    default merging (after a bulk load, outside a transaction): one segment holds each term's
+    list once, instead of a piece in every segment."""
+    for table in SEARCH_TABLES:
+        while not should_stop():
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                before = connection.total_changes
+                # negative: every segment may be merged with any other, as 'optimize' does
+                connection.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('merge', ?)",
+                                   (-OPTIMIZE_STEP_PAGES,))
+                done = connection.total_changes - before < 2
+                if done:
+                    connection.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', ?)", (AUTOMERGE,))
+                connection.execute("COMMIT")
+            except BaseException:
+                rollback(connection)
+                raise
+            if done:
+                break
+
+
 def release_free_pages(connection: sqlite3.Connection) -> None:
     """Give the file's free pages back to the file system (outside a transaction). FTS5's
     merges free many pages at the end of a run; a cache made before auto_vacuum keeps them
