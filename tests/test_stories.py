@@ -421,6 +421,41 @@ def test_a_kept_state_that_is_not_a_groupers_is_never_run(tmp_path: Path) -> Non
     assert library.story_of(ids_by_title(library)["台风海鸥登陆湛江后减弱 应急部派工作组"]) is not None
 
 
+def test_the_kept_state_is_compressed_and_a_plain_or_bad_one_is_read_or_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The state is one zstd frame (a third of the pickle); one kept before compression (a
+    plain pickle) still resumes; a frame claiming a giant size or holding a hostile pickle is
+    refused without being inflated or run."""
+    import pickle
+
+    import zstandard
+
+    folder = tmp_path / "a"
+    typhoon_archive(folder)
+    library = library_for(folder)
+    version = compute._version()
+    kept = library.db.execute("SELECT data FROM story_resume").fetchone()[0]
+    plain = resume._unpacked(kept)
+    assert kept.startswith(resume._ZSTD_MAGIC) and len(kept) < len(plain) / 2
+    state = resume.load(library.db, version)
+    assert state is not None
+    library.db.execute("UPDATE story_resume SET data = ?", (plain,))
+    again = resume.load(library.db, version)
+    assert again is not None and [d.rowid for d in again.grouper.window] == [d.rowid for d in state.grouper.window]
+    marker = tmp_path / "ran"
+
+    class Hostile:
+        def __reduce__(self) -> tuple:
+            return (os.system, (f"touch {marker}",))
+
+    library.db.execute("UPDATE story_resume SET data = ?",
+                       (zstandard.ZstdCompressor().compress(pickle.dumps((Hostile(), {}))),))
+    assert resume.load(library.db, version) is None and not marker.exists()
+    library.db.execute("UPDATE story_resume SET data = ?", (kept,))
+    monkeypatch.setattr(resume, "_MAX_STATE", len(plain) - 1)  # the frame says its size: not inflated
+    assert resume.load(library.db, version) is None
+
+
 def test_tables_from_before_the_triggers_are_recomputed(tmp_path: Path) -> None:
     typhoon_archive(tmp_path / "a")
     library = library_for(tmp_path / "a")
