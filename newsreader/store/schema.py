@@ -191,8 +191,9 @@ def bulk_load(connection: sqlite3.Connection, files: int) -> bool:
     """Set the search tables' merging for a full parse of ``files`` files (inside the run's
     transaction): True for a bulk load, whose segments wait for :func:`optimize`; False (the
     default merging, restored after a bulk load that was stopped) otherwise."""
-    indexed = connection.execute("SELECT count(*) FROM bodies").fetchone()[0]
-    bulk = files >= BULK_AT_LEAST and files >= indexed
+    # counting stops past ``files``: a small run in a big cache reads no more than it parses
+    bulk = files >= BULK_AT_LEAST and connection.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM bodies LIMIT ?)", (files + 1,)).fetchone()[0] <= files
     for table in SEARCH_TABLES:
         connection.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', ?)", (0 if bulk else AUTOMERGE,))
     return bulk
