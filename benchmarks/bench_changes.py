@@ -12,8 +12,9 @@ On out/home-N and out/archive-N (``fabricate.py N`` or ``bench_index.py N``), as
 - ``kill``: K new files (``synth.py``, numbered past every fabricated article) go into a folder of
   the archive; ``newsreader index`` runs while another process reads the cache every 0.1 s
   (its files and its unfinished work: what a kill would keep); it is killed (SIGKILL, the whole
-  process group) ``S`` seconds into its second phase. Reported: the longest time the cache went
-  without a commit while the index worked (the most a kill can lose), the time since the last
+  process group) ``S`` seconds into its second phase. Reported: when the first commit came (the
+  walk of the whole archive precedes it), the longest time the cache then went without a commit
+  while the index worked (the most a kill can lose), the time since the last
   commit at the kill (what this kill lost), and the next run, which must finish the work: the
   files it read and that every new article is then listed and none left unfinished.
 - ``app``: K other new files; the app (in process, Textual's test driver, 120×40) starts on the
@@ -165,7 +166,7 @@ def kill(home: Path, root: Path, env: dict[str, str], count: int, after: float, 
     started = time.perf_counter()
     run = measured([*CLI, "index"], env, kill_when=kill_when, watch=look)
     at_kill = run.get("killed_at_s")
-    commits = [t for t, _k, _u in seen]
+    commits = [t for t, _k, _u in seen[1:]]  # seen[0]: the cache as the run found it
     gaps = [b - a for a, b in itertools.pairwise(commits)]
     left = db.execute("SELECT count(*) FROM pending").fetchone()[0]
     listed = db.execute("SELECT count(*) FROM files WHERE path >= ? AND path < ?",
@@ -175,7 +176,10 @@ def kill(home: Path, root: Path, env: dict[str, str], count: int, after: float, 
     unfinished = db.execute("SELECT count(*) FROM pending").fetchone()[0]
     db.close()
     return {"step": "kill", "new_files": count, "killed_run": run,
+            # before its first commit the run walks and stats the whole archive (nothing to keep yet)
+            "first_commit_s": round(commits[0], 2) if commits else None,
             "commits_seen": len(commits), "longest_without_commit_s": round(max(gaps, default=0.0), 2),
+            "commit_gaps_s": [round(g, 1) for g in gaps],
             "lost_at_kill_s": round(at_kill - commits[-1], 2) if at_kill is not None and commits else None,
             "after_kill": {"new_files_listed": listed, "files_left_unfinished": left},
             "next_run": rerun, "articles_added": after_rows - before, "unfinished_after": unfinished}

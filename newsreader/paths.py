@@ -78,6 +78,8 @@ _FS_UTF8 = _fs_is_utf8()
 
 def internal(path: str | bytes | os.PathLike) -> str:
     """A path as the OS gives it (str with surrogate escapes, or bytes) → newsreader's path text."""
+    if isinstance(path, str) and path.isascii():
+        return path  # nothing to escape (most archives' paths: a million files' walk asks)
     raw = os.fsencode(path)
     text = raw.decode("utf-8", "surrogateescape")
     if not _UNDECODABLE.search(text):

@@ -51,6 +51,22 @@ def test_incremental_reindex_changes_and_vanished_files(archive: Path):
     assert not library.search("秘鲁")  # the search index forgot it too
 
 
+def test_walked_files_outside_every_source_are_dropped(archive: Path):
+    """A file walked this run stays only when it is under a source: the re-index's shortcut
+    (every root under a source) must not keep files of a root that is none."""
+    from newsreader.store import indexer
+
+    library = Library()
+    library.index([str(archive)])
+    kept = library.count()
+    assert kept
+    seeds = str(archive / "seeds")
+    result = indexer.index(library.db, [seeds], all_roots=[str(archive / "elsewhere")])
+    assert result.articles_removed == kept  # nothing is under the only source
+    assert library.count() == 0
+    library.close()
+
+
 def test_one_article_per_url_with_all_its_files(tmp_path: Path, archive: Path):
     copy = archive / "seeds" / "nested" / "again.md"
     copy.parent.mkdir()

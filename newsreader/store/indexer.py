@@ -103,10 +103,16 @@ def _walk(db: sqlite3.Connection, roots: list[str], all_roots: list[str], result
         else:
             changed.append(path)
     in_roots, in_sources = Under(roots), Under(all_roots)
+    # a file walked this run is under a root; when every root is under a source, it stays
+    # (a million files' re-index asked both questions of each: ~2 s of CPU)
+    walked_stay = all(in_sources(r) for r in roots)
     vanished = []
     for p, value in known.items():
-        result.seen += value & 1
-        if (in_roots(p) and not value & 1) or not in_sources(p):
+        walked = value & 1
+        result.seen += walked
+        if walked and walked_stay:
+            continue
+        if (in_roots(p) and not walked) or not in_sources(p):
             vanished.append(p)
     result.seen += len(fresh)
     del fresh
