@@ -21,7 +21,7 @@ import time
 
 from common import OUT, _tree_rss_kb, env_for
 
-SOCKET = "newsreader-bench"
+SOCKET = f"newsreader-bench-{os.getpid()}"  # its own tmux server: two runs at once never meet
 
 
 def tmux(*args: str) -> str:
