@@ -1,6 +1,6 @@
 """Search speed and index size on a cache built by bench_index.py or fabricate.py.
 
-    python benchmarks/bench_search.py [N] [--no-size]   (default: 100000; out/home-N)
+    python benchmarks/bench_search.py [N] [--no-size] [--home=DIR]   (default: 100000; out/home-N)
 
 Times the first page of results (50, title hits first, then newest, with their snippets)
 inside the process, median of nine runs per query (wall and CPU: on a shared machine the
@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 
 from common import OUT, wall_and_cpu
 
@@ -46,7 +47,8 @@ def main() -> None:
     """Measure the cache of the size given on the command line."""
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     count = int(args[0]) if args else 100_000
-    home = OUT / f"home-{count}"
+    given = [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--home=")]
+    home = Path(given[0]) if given else OUT / f"home-{count}"
     if not home.exists():
         raise SystemExit(f"run: python benchmarks/bench_index.py {count}")
     os.environ.update(XDG_CACHE_HOME=str(home / "cache"), XDG_DATA_HOME=str(home / "data"),
