@@ -352,10 +352,18 @@ class Library(StoryViews):
     def stored_size(self, article_id: str) -> int:
         """How many bytes an article's body, text, media and links take unpacked (read from
         the frame's header, nothing inflated), to tell a giant before reading it; 0 when
-        there is no such article."""
+        there is no such article. An article catalogued only is read by parsing its file
+        (see :meth:`article`): see :meth:`parsed_when_read`."""
         row = self.db.execute("SELECT substr(b.data, 1, 32), length(b.data) FROM articles a "
                               "JOIN bodies b ON b.rowid = a.rowid WHERE a.id = ?", (article_id,)).fetchone()
         return bodies.unpacked_size(row[0], row[1]) if row and row[0] is not None else 0
+
+    def parsed_when_read(self, article_id: str) -> bool:
+        """Whether reading the article parses its file now (catalogued, not yet parsed in full):
+        milliseconds for most files, seconds for a giant or hostile one, so never on a thread
+        that must answer at once."""
+        return self.db.execute("SELECT 1 FROM articles a JOIN shallow s ON s.rowid = a.rowid WHERE a.id = ?",
+                               (article_id,)).fetchone() is not None
 
     def listing(self, article_id: str) -> Listing:
         """One article's listing."""
@@ -448,26 +456,7 @@ class Library(StoryViews):
         the articles the view shows (all, unread, starred)."""
         if order is None:
             order = [o.key for o in self.outlet_counts()]
-        condition = show.clause()
-
-        def first(outlet: str, beyond: int | None, forward: bool = step > 0) -> Listing | None:
-            sql = f"SELECT {LISTING_COLUMNS} FROM {show.source()} WHERE a.outlet = ? AND {condition}"
-            args: list[object] = [outlet]
-            if beyond is not None:
-                sql += " AND a.rowid < ?" if forward else " AND a.rowid > ?"
-                args.append(beyond)
-            row = self.db.execute(sql + f" ORDER BY a.rowid {'DESC' if forward else 'ASC'} LIMIT 1",
-                                  args).fetchone()
-            return Listing.from_row(row) if row else None
-
-        if listing is None:  # nothing open: the top of the list, whichever way
-            return next((found for key in order if (found := first(key, None, True))), None)
-        found = first(listing.outlet, listing.rowid)
-        if found or listing.outlet not in order:
-            return found
-        here = order.index(listing.outlet)
-        rest = order[here + 1:] if step > 0 else list(reversed(order[:here]))
-        return next((found for key in rest if (found := first(key, None))), None)
+        return counting.neighbour(self.db, listing, step, order, show)
 
     def search(self, query: str, *, outlet: str | None = None, limit: int = 50) -> list[Hit]:
         """Search titles, summaries and bodies in either script (an article's editions are one hit)."""

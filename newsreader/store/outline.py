@@ -387,3 +387,28 @@ def next_unread(db: sqlite3.Connection, after: Listing | None, order: list[str],
         if found:
             return found
     return None
+
+
+def neighbour(db: sqlite3.Connection, listing: Listing | None, step: int, order: list[str],
+              show: Show = Show.ALL) -> Listing | None:
+    """The article after (step +1) or before (-1) ``listing`` in the outline's order: outlets
+    in ``order``, each newest first; only the articles ``show`` shows."""
+    condition = show.clause()
+
+    def first(outlet: str, beyond: int | None, forward: bool = step > 0) -> Listing | None:
+        sql = f"SELECT {LISTING_COLUMNS} FROM {show.source()} WHERE a.outlet = ? AND {condition}"
+        args: list[object] = [outlet]
+        if beyond is not None:
+            sql += " AND a.rowid < ?" if forward else " AND a.rowid > ?"
+            args.append(beyond)
+        row = db.execute(sql + f" ORDER BY a.rowid {'DESC' if forward else 'ASC'} LIMIT 1", args).fetchone()
+        return Listing.from_row(row) if row else None
+
+    if listing is None:  # nothing open: the top of the list, whichever way
+        return next((found for key in order if (found := first(key, None, True))), None)
+    found = first(listing.outlet, listing.rowid)
+    if found or listing.outlet not in order:
+        return found
+    here = order.index(listing.outlet)
+    rest = order[here + 1:] if step > 0 else list(reversed(order[:here]))
+    return next((found for key in rest if (found := first(key, None))), None)

@@ -173,6 +173,35 @@ async def test_an_article_restored_at_start_as_one_giant_paragraph(tmp_path: Pat
 
 
 @pytest.mark.hostile
+async def test_an_article_not_yet_parsed_in_full_is_parsed_off_the_ui_thread(tmp_path: Path):
+    """Before the index's second phase reaches a file, opening its article parses the file: a
+    hostile one (a million and a half short lines: ~1.7 s) froze the app, parsed on the UI thread."""
+    feed_item(tmp_path, "lines", "一百五十万行", "<p>" + "中文\n" * 1_500_000 + "</p>")
+    feed_item(tmp_path, "short", "短文", "<p>正文。</p>", n=1)
+    library = Library()
+    listed = []
+    library.index([str(tmp_path)], listed=lambda: listed.append(True), should_stop=lambda: bool(listed))
+    hostile = next(item for item in library.listings() if item.title == "一百五十万行")
+    assert library.parsed_when_read(hostile.id) and library.searchable() == (0, 2)  # catalogued only
+    app = NewsReaderApp(library, index_on_start=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        heartbeat = Heartbeat(app)
+        started = time.monotonic()
+        app.main.open_id(hostile.id)
+        opened = time.monotonic() - started
+        assert opened < UI_BUDGET, f"opening took {opened:.2f} s on the UI thread"
+        view = reader(app)
+        deadline = time.monotonic() + WORKER_BUDGET
+        while app.main.current is None:
+            assert view.loading and time.monotonic() < deadline
+            await pilot.pause(0.05)
+        await pilot.pause()
+        assert lines(app)[0].startswith("一百五十万行")
+        heartbeat.check()
+
+
+@pytest.mark.hostile
 def test_pieces_cover_the_text_and_stay_small():
     text = ("段落一。" * 3000 + "\n\n") * 3 + "中" * 50_000 + " \\_a" * 5000
     cut = article_layout.pieces(text, 8000)

@@ -179,9 +179,10 @@ class MainScreen(ReadingActions):
     def open_id(self, article_id: str, reveal: bool = False, restoring: bool = False) -> None:
         """Open an article by id; a missing or unreadable one shows an error in the reader
         (or, when ``restoring`` the last session's article, the usual empty reader). A very
-        large one (100,000 links …) is read from the cache in a worker."""
+        large one (100,000 links …), or one whose file is still to be parsed (the index's
+        second phase has not reached it), is read in a worker."""
         try:
-            if self.library.stored_size(article_id) > LOAD_IN_WORKER:
+            if self.library.stored_size(article_id) > LOAD_IN_WORKER or self.library.parsed_when_read(article_id):
                 self.query_one(ArticleView).show_article(None, loading=True)
                 self._load(article_id, reveal, restoring)
                 return
