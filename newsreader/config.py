@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shlex
-import tomllib
 from dataclasses import dataclass, field
 
 from newsreader import paths
@@ -48,12 +47,18 @@ def load() -> Settings:
     path = paths.config_file()
     where = paths.display(str(path))
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return Settings()
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as error:
+    except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else error
         return Settings(problems=(f"{where}: ignored ({reason})",))
+    import tomllib  # ~25 ms of every command's start: only when there is a file
+
+    try:
+        raw = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError) as error:
+        return Settings(problems=(f"{where}: ignored ({error})",))
     problems: list[str] = [f"{where}: unknown setting {name!r} (ignored)" for name in raw if name not in KNOWN]
     traditional = raw.get("traditional", "tw")
     if traditional not in ("plain", "tw", "twp", "hk"):

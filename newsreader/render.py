@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import re
 
-import html2text
-from selectolax.lexbor import LexborHTMLParser
-
 from newsreader.labels import duration_text, media_label  # noqa: F401 - duration_text re-exported
+from newsreader.lazyre import lazy
 from newsreader.markers import PLACEHOLDER
 from newsreader.model import Link, Media
 from newsreader.safetext import openable_url
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN = lazy(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 # -- text from the article is escaped wherever it becomes Markdown ------------------------
@@ -53,81 +51,6 @@ def _escape_paragraphs(text: str) -> str:
 
 MAX_NESTING = 6  # list and quote levels written as Markdown (deeper ones join the sixth)
 
-
-class _Converter(html2text.HTML2Text):
-    """html2text with every piece of article text escaped, so only the structure the
-    cleaner kept (paragraphs, headings, lists, quotes, emphasis, links) is markup.
-
-    html2text escapes text only partly (not ``**``, ``_``, ``<`` or anything that came
-    from a character reference); here all text goes through :func:`escape_markdown`.
-    Inline ``code`` is shown as escaped text (a backtick in it would end the span), and
-    ``pre`` as a paragraph with its line breaks kept, its text escaped like any other.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(bodywidth=0)
-        self.convert_charrefs = True  # text arrives decoded and whole between tags
-        self.unicode_snob = True
-        self.inline_links = True
-        self.protect_links = True
-        self.ignore_images = True
-        self.single_line_break = False
-        self.mark_code = False
-        self.verbatim = 0
-        self.links_written: list[bool] = []
-        self.depth = {"list": 0, "blockquote": 0}
-
-    def _nested_too_deep(self, tag: str, start: bool) -> bool:
-        """Whether a list or quote opens (or closes) past :data:`MAX_NESTING` levels: those
-        levels are not written (each level indents every line inside it, so a thousand
-        levels made megabytes of indentation); their content joins the deepest kept one."""
-        kind = "list" if tag in ("ul", "ol") else "blockquote"
-        if start:
-            self.depth[kind] += 1
-            return self.depth[kind] > MAX_NESTING
-        self.depth[kind] = max(self.depth[kind] - 1, 0)
-        return self.depth[kind] >= MAX_NESTING
-
-    def handle_tag(self, tag: str, attrs: dict, start: bool) -> None:
-        """Tags as html2text writes them, but ``code`` dropped, ``pre`` as a paragraph, lists
-        and quotes at most :data:`MAX_NESTING` deep, and a link's target in the form it may be
-        opened in (or no link at all)."""
-        if tag in ("code", "kbd", "tt"):
-            return
-        if tag in ("ul", "ol", "blockquote") and self._nested_too_deep(tag, start):
-            return
-        if tag == "a":
-            if start:
-                href = openable_url(attrs.get("href") or "")
-                self.links_written.append(bool(href))
-                if not href:
-                    return
-                attrs = {"href": href}
-            elif not (self.links_written and self.links_written.pop()):
-                return
-        if tag == "pre":
-            self.verbatim += 1 if start else -1 if self.verbatim else 0
-            tag = "p"
-        super().handle_tag(tag, attrs, start)
-
-    def handle_data(self, data: str, entity_char: bool = False) -> None:
-        """Article text, escaped; in a ``pre`` block each line break kept as a hard break."""
-        if not data:
-            return
-        if not self.verbatim:
-            super().handle_data(escape_markdown(data), True)
-            return
-        for n, line in enumerate(data.split("\n")):
-            if n:
-                super().handle_tag("br", {}, True)
-            if line.strip():
-                super().handle_data(escape_markdown(line), True)
-
-
-def _converter() -> html2text.HTML2Text:
-    return _Converter()
-
-
 _BLANKS = re.compile(r"\n{3,}")
 _EMPTY_EMPHASIS = re.compile(r"\*\*(\s*)\*\*|(?<!\w)_(\s*)_(?!\w)")
 
@@ -157,7 +80,9 @@ def markdown(body_html: str, media: list[Media], text: str = "") -> str:
     too_big = len(body_html) > MARKDOWN_LIMIT or body_html.count("<") > MARKDOWN_TAG_LIMIT
     if (too_big or not body_html) and text:
         return _bold_labels(_escape_paragraphs(text), media).strip() + "\n"
-    converted = _converter().handle(body_html)
+    from newsreader.html_markdown import Converter  # html2text: imported when a body is first shown
+
+    converted = Converter().handle(body_html)
     converted = _EMPTY_EMPHASIS.sub(lambda m: m.group(1) or m.group(2) or "", converted)
     converted = _bold_labels(converted, media)
     return _BLANKS.sub("\n\n", converted).strip() + "\n"
@@ -172,6 +97,8 @@ def code_lines(body_html: str, markdown: bool = False) -> list[str]:
     line as :func:`escape_markdown` writes it)."""
     if "<" not in body_html or not any(tag in body_html for tag in ("<code", "<pre", "<kbd", "<samp", "<tt")):
         return []
+    from selectolax.lexbor import LexborHTMLParser  # only bodies that hold code are parsed here
+
     lines: set[str] = set()
     for node in LexborHTMLParser(body_html).css(_CODE_ELEMENTS):
         for line in (node.text(deep=True) or "").splitlines():

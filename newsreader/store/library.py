@@ -36,7 +36,6 @@ from newsreader.store.records import LISTING_COLUMNS, Detail, Listing
 from newsreader.store.search import Hit, count_matches, search
 from newsreader.store.state import State, StateError, disk_full, room
 from newsreader.store.story_views import StoryViews
-from newsreader.stories import compute as story_compute
 from newsreader.stories import queries as story_queries
 from newsreader.stories import tables as story_tables
 
@@ -277,6 +276,8 @@ class Library(StoryViews):
 
     def _update_stories(self) -> None:
         """Bring the story tables up to date; a failure there costs the stories, never the index."""
+        from newsreader.stories import compute as story_compute  # the grouping: only when it must run
+
         try:
             story_compute.update(self.db)
         except sqlite3.DatabaseError:

@@ -7,19 +7,19 @@ frozen worker (watchdog.py) exactly the batches not yet handed on are parsed aga
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager, nullcontext
+from typing import TYPE_CHECKING
 
 from newsreader import paths
 from newsreader.store.prepare import FileResult
 from newsreader.store.watchdog import Watchdog
-from newsreader.store.workers import start_helpers, start_worker
+
+if TYPE_CHECKING:  # multiprocessing and concurrent.futures cost every command ~50 ms to import:
+    from concurrent.futures import Future, ProcessPoolExecutor  # imported where workers start
 
 BATCH = 32  # files per worker task
 IN_PROCESS_BELOW = 48  # fewer files than this are parsed without starting workers
@@ -50,9 +50,12 @@ def _fork_server() -> int | None:
     return pid if isinstance(pid, int) else None
 
 
-# What the writer sees when a helper dies under it: the pool broken, or (killed while it was
-# starting a worker) the fork server's socket closed.
-_BROKEN = (BrokenProcessPool, EOFError, ConnectionError)
+def _broken() -> tuple[type[BaseException], ...]:
+    """What the writer sees when a helper dies under it: the pool broken, or (killed while it
+    was starting a worker) the fork server's socket closed."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    return (BrokenProcessPool, EOFError, ConnectionError)
 
 
 class Parsers:
@@ -106,6 +109,7 @@ class Parsers:
                     return
                 yield from work(batch, self.dictionary)
             return
+        broken = _broken()
         remaining = deque(batches)
         breaks = 0  # in a row, with nothing handed on between them
         while remaining and not self.should_stop():
@@ -113,7 +117,7 @@ class Parsers:
                 for result in self._in_pool(remaining, work):
                     breaks = 0
                     yield result
-            except _BROKEN:
+            except broken:
                 stalled = self._watchdog is not None and self._watchdog.stalls > 0
                 self.close(kill=True)
                 breaks += 1
@@ -127,6 +131,11 @@ class Parsers:
 
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            from newsreader.store.workers import start_helpers, start_worker
+
             context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
             if context.get_start_method() == "forkserver":
                 context.set_forkserver_preload(["newsreader.store.warm"])  # workers inherit what it loads

@@ -16,7 +16,10 @@ import signal
 import sys
 import threading
 import time
-from multiprocessing.context import BaseContext
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
 
 _PR_SET_PDEATHSIG = 1
 _HELPERS_LOCK = threading.Lock()

@@ -60,7 +60,7 @@ class NewsReaderApp(App[None]):
 
     def on_mount(self) -> None:
         """Theme and keymap. (The main screen restores the script and the article, and once
-        its first screen is drawn warms OpenCC and starts indexing.)"""
+        its first screen is drawn warms up OpenCC and starts indexing.)"""
         state = self.library.state
         self.register_theme(NEWSREADER)
         self.theme = "newsreader"
@@ -81,10 +81,12 @@ class NewsReaderApp(App[None]):
         self.set_keymap({k: v for k, v in keymap.items() if k not in unknown})
 
     @work(thread=True, exit_on_error=False, group="warm")
-    def warm_converters(self) -> None:
-        """Load OpenCC's dictionaries off the UI thread, so the first `t` is instant."""
+    def warm_up(self) -> None:
+        """Load OpenCC's dictionaries and the reader's HTML-to-Markdown library off the UI
+        thread (after the first screen), so the first `t` and the first article are quick."""
         script.convert("臺灣与台湾", View.SIMPLIFIED)
         script.convert("台湾與臺灣", View.TRADITIONAL, self.settings.traditional)
+        from newsreader import html_markdown  # noqa: F401 - imported here, not on first open
 
     def watch_theme(self, theme: str) -> None:
         """Remember a theme the user picked (not the one restored at start)."""

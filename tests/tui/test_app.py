@@ -391,7 +391,7 @@ async def test_background_work_starts_only_once_the_outlets_are_on_screen(monkey
     def outlets_shown() -> list[str]:
         return [str(node.label) for node in app.main.query_one(Outline).root.children]
 
-    monkeypatch.setattr(NewsReaderApp, "warm_converters", lambda self: started.append(("warm", outlets_shown())))
+    monkeypatch.setattr(NewsReaderApp, "warm_up", lambda self: started.append(("warm", outlets_shown())))
     monkeypatch.setattr(type(app.main), "reindex", lambda self: started.append(("index", outlets_shown())))
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()

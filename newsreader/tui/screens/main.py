@@ -17,7 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from newsreader import labels
@@ -41,6 +41,7 @@ from newsreader.tui.screens.coverage import CoverageScreen
 from newsreader.tui.screens.media import MediaScreen
 from newsreader.tui.screens.reading import ReadingActions
 from newsreader.tui.screens.story import StoryScreen
+from newsreader.tui.widgets.footer import Footer
 from newsreader.tui.widgets.outline import Outline
 from newsreader.tui.widgets.reader import ArticleView
 from newsreader.tui.widgets.results import Results
@@ -106,12 +107,12 @@ class MainScreen(ReadingActions):
 
     def start_background(self) -> None:
         """Start what the first screen does not need, once it is drawn: OpenCC's dictionaries
-        warmed and changed sources indexed, both in threads. Started beside the first screen,
+        loaded and changed sources indexed, both in threads. Started beside the first screen,
         they took its CPU (the warming alone ~0.15 s) and delayed it."""
         if self.background_started or not self.is_attached:
             return
         self.background_started = True
-        warm = getattr(self.app, "warm_converters", None)
+        warm = getattr(self.app, "warm_up", None)
         if warm is not None:
             warm()
         if self.index_on_start:
