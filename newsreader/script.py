@@ -15,12 +15,13 @@ from pathlib import Path
 import opencc
 
 from newsreader import phrases
+from newsreader.lazyre import lazy
 from newsreader.model import Script, View
 
 # The traditional variant: plain OpenCC traditional, Taiwan or Hong Kong standard.
 VARIANTS = {"plain": "s2t", "tw": "s2tw", "twp": "s2twp", "hk": "s2hk"}
 
-_NOT_HAN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_NOT_HAN = lazy(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 @lru_cache(maxsize=8)
@@ -87,10 +88,10 @@ _TRADITIONAL_VARIANTS = {"tw": "t2tw", "twp": "t2tw", "hk": "t2hk"}
 _URL = (r"(?:(?<![A-Za-z0-9])(?:https?|ftp)://[^\s/?#<>\"'（）「」『』【】《》〈〉，。、；！？]*|(?<![A-Za-z0-9.])www\.[A-Za-z0-9.-]+(?::\d+)?"
         r"|(?<![A-Za-z0-9])mailto:[^\s<>\"'（）「」『』【】《》〈〉，。、；！？]*)"
         r"(?:[/?#][^\s<>\"'（）「」『』【】《》〈〉，。、；！？]*)?")
-_PLAIN_KEEP = re.compile(_URL, re.IGNORECASE)
+_PLAIN_KEEP = lazy(_URL, re.IGNORECASE)
 # And in Markdown besides: link targets, autolinks, inline code spans.
 _MARKDOWN_URLS = r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|<(?:https?|mailto|ftp):[^>\s]*>|`[^`\n]+`|" + _URL
-_MARKDOWN_KEEP = re.compile(_MARKDOWN_URLS, re.IGNORECASE)
+_MARKDOWN_KEEP = lazy(_MARKDOWN_URLS, re.IGNORECASE)
 # Fenced code blocks, and indented ones (every line of the block indented 4 spaces or a tab).
 _FENCE = re.compile(r"^(```|~~~)[^\n]*\n.*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
 _INDENTED = re.compile(r"(?:^(?: {4}|\t)[^\n]*(?:\n|$))+\Z", re.MULTILINE)

@@ -25,6 +25,7 @@ from typing import Any
 
 import opencc
 
+from newsreader.lazyre import lazy
 from newsreader.markers import PLACEHOLDER
 from newsreader.script import to_simplified
 
@@ -33,7 +34,7 @@ VERSION = f"5/opencc-{opencc.__version__}"
 
 _HAN_RUN = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 # A run of Han/kana/hangul, or a run of other letters and digits (a Latin word, a number).
-_PIECE = re.compile(f"([{_HAN_RUN}]+)|([^\\W_{_HAN_RUN}]+)")
+_PIECE = lazy(f"([{_HAN_RUN}]+)|([^\\W_{_HAN_RUN}]+)")
 
 
 # Fullwidth ASCII (ＡＰＥＣ, １１) and the ideographic space fold to their plain forms.
@@ -88,7 +89,7 @@ def fold(text: str) -> str:
     return "".join((to_simplified(c).translate(VARIANT_PAIRS).lower() or c)[:1] for c in text)
 
 
-_HAN_CHAR = re.compile(f"[{_HAN_RUN}]")
+_HAN_CHAR = lazy(f"[{_HAN_RUN}]")
 # In the characters index, a character of the title is also this marker and the character.
 TITLE_MARK = "t"
 
@@ -217,7 +218,7 @@ def match_expression(query: str) -> str | None:
     return " AND ".join(phrases) if phrases else None
 
 
-_SEPARATOR = re.compile(f"[^\\w{_HAN_RUN}]|_")  # neither in a Han run nor in a word
+_SEPARATOR = lazy(f"[^\\w{_HAN_RUN}]|_")  # neither in a Han run nor in a word
 
 
 @lru_cache(maxsize=1)

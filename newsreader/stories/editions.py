@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from newsreader.lazyre import lazy
 from newsreader.script import converter
 from newsreader.store.tokens import normalise
 
@@ -30,7 +31,7 @@ _SCRIPTS = {"simplified", "traditional"}
 
 # Markers that differ between an outlet's simplified and traditional URLs.
 _URL_MARKERS = re.compile(r"/(?:cn|tw|gb|b5|zh-hans|zh-hant|simp|trad|zh-cn|zh-tw|hans|hant)(?=/|$)|[-_](?:simp|trad)(?=\b)")
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_HAN_RUN = lazy(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 @lru_cache(maxsize=4096)
