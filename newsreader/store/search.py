@@ -50,7 +50,9 @@ class Plan:
         extra = self.chars_in_title if title else self.chars
         if not extra:
             return table, f"{table} MATCH ?", (expression,)
-        return (table, f"{table} MATCH ? AND {table}.rowid IN (SELECT rowid FROM chars WHERE chars MATCH ?)",
+        # '+': the characters' hits are a set the newest-first scan checks, not rowids to look up
+        # one by one (with a common character, every one a MATCH of its own: 20 ms at 2,000 -> 0.5)
+        return (table, f"{table} MATCH ? AND +{table}.rowid IN (SELECT rowid FROM chars WHERE chars MATCH ?)",
                 (expression, extra))
 
 
