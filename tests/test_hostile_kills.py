@@ -265,3 +265,27 @@ def test_index_goes_on_when_its_fork_server_or_a_worker_is_stopped(tmp_path: Pat
                 os.kill(pid, signal.SIGCONT)
     assert index.returncode == 0, err.decode()
     assert b"Traceback" not in err and b"200 articles added" in err, err.decode()
+
+
+def test_a_file_its_worker_died_on_keeps_its_articles_and_is_read_again_next_run():
+    """A file skipped because the process reading it died or froze lost its articles (the
+    error result removed them) and was never read again (its size and time were recorded as
+    if read): the cause was not in the file. Its articles stay; the next run reads it."""
+    from conftest import SEEDS
+
+    from newsreader.store.library import Library
+    from newsreader.store.pool import _not_read
+    from newsreader.store.writer import IndexResult, Writer
+
+    library = Library()
+    library.index([str(SEEDS)])
+    before = {item.id for item in library.listings()}
+    path = library.listings()[0].source
+    library.db.execute("BEGIN IMMEDIATE")
+    Writer(library.db, IndexResult()).apply(_not_read(path, stalled=True))
+    library.db.execute("COMMIT")
+    assert {item.id for item in library.listings()} == before
+    again = library.index()
+    assert again is not None and again.parsed == 1 and not again.failed  # read again, not skipped as unchanged
+    assert {item.id for item in library.listings()} == before
+    library.close()

@@ -38,7 +38,7 @@ def _not_read(path: str, stalled: bool) -> FileResult:
         size, mtime = 0, 0
     why = ("the process reading it stopped or hung, twice; skipped" if stalled
            else "the process reading it died (out of memory?)")
-    return FileResult(path, size, mtime, error=f"not read: {why}")
+    return FileResult(path, size, mtime, error=f"not read: {why}", retry=True)
 
 
 def _fork_server() -> int | None:

@@ -72,6 +72,7 @@ class FileResult:
     mtime_ns: int
     rows: tuple[Row, ...] = ()
     error: str = ""
+    retry: bool = False  # not read for a reason outside the file (its worker died or froze): try again next run
 
 
 def article_id(article: Article) -> str:

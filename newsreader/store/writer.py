@@ -223,7 +223,13 @@ class Writer:
         return reparse
 
     def apply(self, result: FileResult) -> list[str]:
-        """Store one parsed file; returns files to parse again (see :meth:`forget_file`)."""
+        """Store one parsed file; returns files to parse again (see :meth:`forget_file`).
+
+        A file not read for a reason outside it (``result.retry``: the process reading it died
+        or froze) keeps what the cache held of it, and is read again by the next run."""
+        if result.retry:
+            self.db.execute("INSERT OR REPLACE INTO files VALUES (?, -1, -1, ?)", (result.path, result.error))
+            return []
         new_ids = {row.id for row in result.rows}
         reparse = self.forget_file(result.path, keep=new_ids)
         for row in result.rows:
