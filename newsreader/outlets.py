@@ -149,16 +149,24 @@ def get(key: str) -> Outlet:
     known = _BY_KEY.get(key)
     if known:
         return known
-    if any("\u3400" <= c <= "\u9fff" for c in key):
+    from newsreader.safetext import printable_line
+
+    name = printable_line(key)  # (a key a cache of an older version made may hold control characters)
+    if any("\u3400" <= c <= "\u9fff" for c in name):
         from newsreader import script
 
-        return Outlet(key, script.to_simplified(key), script.to_traditional(key))
-    return Outlet(key, key, key)
+        return Outlet(key, script.to_simplified(name), script.to_traditional(name))
+    return Outlet(key, name, name)
 
 
 def _name_key(hint: str) -> str:
-    """An outlet key made of a front matter name: its text, spaces collapsed, Latin in lowercase."""
-    return " ".join(hint.split())[:40].lower()
+    """An outlet key made of a front matter name: its text, spaces collapsed, Latin in lowercase,
+    without control, bidi or invisible format characters (a key is printed as it is: an escape
+    sequence in an author field reached the terminal through ``outlets``, ``stories`` and
+    ``coverage``)."""
+    from newsreader.safetext import printable_line
+
+    return " ".join(printable_line(hint).split())[:40].lower()
 
 
 def key_for(url: str, *hints: str, folder: str = "") -> str:

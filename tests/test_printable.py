@@ -143,3 +143,35 @@ def test_storable_replaces_a_surrogate_in_any_part_and_leaves_a_clean_article_as
         fixed = storable(broken)
         assert fixed != broken
         assert "\ufffd" in repr(fixed) and "\\ud" not in repr(fixed).lower()
+
+
+def test_an_outlet_named_by_a_hostile_front_matter_is_printable_wherever_it_is_shown(tmp_path: Path):
+    """An unknown outlet is keyed by its front matter's name; the key kept control and bidi
+    characters and was printed raw by outlets, stories, story and coverage (an ESC sequence
+    and a C1 CSI reached the terminal). Keys are made printable, and every exit shows them so."""
+    from newsreader import outlets
+    from newsreader.cli.story_commands import chart
+
+    name = f"\x1b[31m邪恶\u202e\x9b2J\x07{HOSTILE}"
+    for n in range(4):
+        (tmp_path / f"{n}.md").write_text(
+            f'---\ntitle: "拜登访问北京{n}"\ndate: 2024-03-01T0{n}:00:00Z\nauthor: "{name}{n % 2}"\n---\n'
+            "<p>拜登访问北京，与习近平会谈，双方讨论了台湾问题和贸易。</p>\n", encoding="utf-8")
+    assert run_cli("index", str(tmp_path)).returncode == 0
+    stories = run_cli("stories", "--min-outlets", "1", "--json")
+    [story] = json.loads(stories.stdout)
+    outputs = {
+        "outlets": run_cli("outlets").stdout, "outlets --json": run_cli("outlets", "--json").stdout,
+        "stories": run_cli("stories", "--min-outlets", "1").stdout, "stories --json": stories.stdout,
+        "story": run_cli("story", story["id"]).stdout, "story --json": run_cli("story", story["id"], "--json").stdout,
+        "coverage": run_cli("coverage", "拜登").stdout, "coverage --json": run_cli("coverage", "拜登", "--json").stdout,
+        "list": run_cli("list").stdout,
+    }
+    for where, text in outputs.items():
+        assert "邪恶" in text, where
+        assert_printable(text, where)
+    data = json.loads(outputs["coverage --json"])
+    assert_printable(chart(data, 80), "the coverage chart")
+    old_key = f"\x1b[31m{HOSTILE}"  # a key an older cache holds
+    assert_printable(outlets.get(old_key).name(), "an outlet named by an old key")
+    assert_printable(chart({**data, "outlets": {old_key: {"2024-03-01": 1}}}, 80), "the chart of an old key")

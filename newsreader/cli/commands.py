@@ -262,11 +262,11 @@ def cmd_outlets(args: argparse.Namespace, library: Library, settings: Settings) 
             "newest": output.iso(c.newest),
         } for c in counts])
     else:
-        key_width = max((cjk.cell_len(c.key) for c in counts), default=0)  # a key may be a Chinese name
+        key_width = max((cjk.cell_len(shown(c.key)) for c in counts), default=0)  # a key may be a Chinese name
         for c in counts:
             newest = c.newest.astimezone().strftime("%Y-%m-%d") if c.newest else "undated"
             unread = f"{c.unread} unread"
-            print(f"{cjk.pad(c.key, key_width)}  {c.count:>6}  {unread:>12}  {newest}  {shown(c.name())}")
+            print(f"{cjk.pad(shown(c.key), key_width)}  {c.count:>6}  {unread:>12}  {newest}  {shown(c.name())}")
     if not counts:
         return Exit.NOT_FOUND
     return Exit.OK

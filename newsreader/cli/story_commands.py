@@ -55,7 +55,7 @@ def cmd_stories(args: argparse.Namespace, library: Library, settings: Settings) 
             day = output.local_time(_utc(item.first), with_zone=False)[:10]
             title = script.convert(item.title, view, settings.traditional)
             head = f"{output.paint(item.id[:10], '33', tint)}  {day}  {item.articles:>3}  "
-            outlets = ",".join(item.outlets)
+            outlets = ",".join(shown(key) for key in item.outlets)
             room = output.width() - 32 - len(outlets) if term else 0
             if term and room > 10:
                 title = cjk.truncate(title, room)
@@ -123,7 +123,7 @@ def cmd_coverage(args: argparse.Namespace, library: Library, settings: Settings)
         sys.stdout.write("outlet\tbucket\tcount\n")
         for outlet, buckets in data["outlets"].items():
             for name, n in buckets.items():
-                sys.stdout.write(f"{outlet}\t{name}\t{n}\n")
+                sys.stdout.write(f"{shown(outlet)}\t{name}\t{n}\n")
     else:
         sys.stdout.write(chart(data, output.width()))
     if not data["total"]:
@@ -137,13 +137,14 @@ def chart(data: dict, width: int) -> str:
     names = span([b for buckets in data["outlets"].values() for b in buckets], data["by"])
     if not names:
         return ""
-    key_width = max(len(k) for k in data["outlets"])
+    keys = {key: shown(key) for key in data["outlets"]}
+    key_width = max(cjk.cell_len(k) for k in keys.values())
     room = max(8, width - key_width - 10)
     names = names[-room:]
     peak = max((n for buckets in data["outlets"].values() for n in buckets.values()), default=1)
     lines = [f"{'':<{key_width}}  {names[0]} … {names[-1]}  ({labels.count(data['total'], 'article')}, by {data['by']})"]
     for outlet, buckets in data["outlets"].items():
         bar = "".join(SPARKS[0 if not buckets.get(b) else max(1, round(buckets[b] / peak * 8))] for b in names)
-        lines.append(f"{outlet:<{key_width}}  {bar}  {sum(buckets.values()):>5}")
+        lines.append(f"{cjk.pad(keys[outlet], key_width)}  {bar}  {sum(buckets.values()):>5}")
     return "\n".join(lines) + "\n"
 
