@@ -60,6 +60,16 @@ def _too_large(size: int) -> ParseError:
     return ParseError(f"too large ({size // (1024 * 1024)} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB)")
 
 
+def _kind(mode: int) -> str:
+    """What a file that is not a regular one is, in words (a file can turn into a folder
+    between the walk and its reading)."""
+    for test, kind in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a device"),
+                       (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return kind
+    return "something else"
+
+
 def read_regular(path: str) -> bytes:
     """The bytes of a regular file (``path`` in newsreader's path text), at most
     :data:`MAX_FILE_BYTES`. A named pipe, a device or a socket is refused without
@@ -72,7 +82,7 @@ def read_regular(path: str) -> bytes:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise ParseError("not a regular file (a pipe, device or socket); only regular files are read")
+            raise ParseError(f"{_kind(info.st_mode)}, not a regular file; only regular files are read")
         if info.st_size > MAX_FILE_BYTES:
             raise _too_large(info.st_size)
         chunks: list[bytes] = []
