@@ -135,3 +135,15 @@ def test_a_cache_of_the_previous_tokens_is_rebuilt_keeping_what_the_user_did(tmp
     assert library.state.get("last_article") == ids[2]
     assert found(library, "港") == {i for i, text in texts(library).items() if "港" in text}
     assert library.db.execute("SELECT value FROM meta WHERE key = 'tokens'").fetchone()[0] == tokens.VERSION
+
+
+def test_a_snippet_finds_a_character_that_ends_a_run_in_the_text(tmp_path):
+    """The other term in the title only, 发 only as the 髮 ending 頭髮 deep in the text (a
+    spelling a plain search for 发 or 發 misses): the snippet shows it, not the text's start —
+    the bigram index cannot say the text lacks a character it holds only inside a run."""
+    write_post(tmp_path / "p", "https://example.com/s", "美国新闻", "2024-03-01T08:00:00Z",
+               body="今天天气很好，大家出门散步。" * 30 + "他剪了頭髮。")
+    library = Library()
+    library.index([str(tmp_path / "p")])
+    [hit] = library.search("发 美国")
+    assert "頭髮" in hit.snippet

@@ -217,10 +217,14 @@ def _utf8_start(data: bytes, at: int) -> int:
 @lru_cache(maxsize=64)
 def _any_term_in_text(query: str) -> str | None:
     """The expression that matches the text column for any of the query's terms, or None
-    (one-character terms live in the characters index, title and text together)."""
-    if tokens.characters(query) is not None:
-        return None
-    phrases = [p for p in (tokens.phrase(t) for t in dict.fromkeys(tokens.terms(query))) if p]
+    when a term's character is asked of the characters index (title and text together)."""
+    phrases = []
+    for term in dict.fromkeys(tokens.terms(query)):
+        found, lead = tokens.split_term(term)
+        if lead is not None:
+            return None
+        if found:
+            phrases.append(found)
     return "{body} : (" + " OR ".join(phrases) + ")" if phrases else None
 
 

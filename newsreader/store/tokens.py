@@ -197,21 +197,6 @@ def terms(query: str) -> list[str]:
     return [m.group(1) if m.group(1) is not None else m.group(2) for m in _TERM.finditer(query)]
 
 
-def characters(query: str) -> list[str] | None:
-    """The characters of a query made only of one-character terms (``港``, ``港 臺``), as
-    the index folds them, or None for any other query. Such a query is answered by the
-    characters index: a prefix query over every bigram a character begins is slow."""
-    found = []
-    for term in terms(query):
-        pieces = list(_PIECE.finditer(normalise(term)))
-        if not pieces:
-            continue
-        if len(pieces) != 1 or not pieces[0].group(1) or len(pieces[0].group(1)) != 1:
-            return None
-        found.append(pieces[0].group(1))
-    return found or None
-
-
 def match_expression(query: str) -> str | None:
     """The FTS5 MATCH expression for a user's query (all terms must match), or None."""
     phrases = [p for p in (phrase(t) for t in terms(query)) if p]
