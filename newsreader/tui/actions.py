@@ -109,6 +109,8 @@ ACTIONS: tuple[Action, ...] = (
     *(Action(f"media.open{n}", str(n), f"pick({n})", f"Open {n}", "media",
              f"open entry {n} of the media list", show=False) for n in range(1, 10)),
     Action("story.close", "escape,q,c", "dismiss(None)", "Close", "story", "close the story"),
+    Action("story.script", "t", "toggle_script", "Script", "story",
+           "script: original → simplified → traditional, the story and the screen below"),
     Action("coverage.close", "escape,q,C", "dismiss(None)", "Close", "coverage", "close the coverage"),
     Action("help.close", "escape,q,question_mark", "dismiss", "Close", "help", "close this help"),
 )

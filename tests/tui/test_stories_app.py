@@ -264,3 +264,27 @@ async def test_n_and_p_step_through_the_story_being_read(tmp_path: Path) -> None
         await pilot.press("n")
         await pilot.pause()
         assert app.main.current.listing.id == after.id
+
+
+async def test_t_in_the_story_switches_its_script_and_the_screens(tmp_path: Path) -> None:
+    typhoon_archive(tmp_path / "a")
+    app, library = make(tmp_path / "a")
+    first = ids_by_title(library)["台风海鸥在广东湛江登陆 三万人转移"]
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        app.main.open_id(first)
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        rows = app.screen.query_one("#story-articles", OptionList)
+        await pilot.press("down")
+        assert "台风海鸥在广东湛江登陆" in str(rows.get_option_at_index(0).prompt)
+        await pilot.press("t", "t")  # original → simplified → traditional
+        await pilot.pause()
+        assert isinstance(app.screen, StoryScreen)
+        assert "颱風海鷗在廣東湛江登陸" in str(rows.get_option_at_index(0).prompt)
+        assert rows.highlighted == 1  # the row the reader was on
+        assert app.main.view == View.TRADITIONAL  # the screen below follows
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "颱風海鷗" in reader_text(app)

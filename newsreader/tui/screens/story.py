@@ -41,6 +41,8 @@ class StoryScreen(ModalScreen[str | None]):
         self.view = view
         self.variant = variant
         self.story_id = ""
+        self.shown_id = ""
+        """The article whose story is shown (a related story's, after enter on one)."""
         self.article_ids: list[str] = []
         self.related_ids: list[str] = []
 
@@ -51,7 +53,8 @@ class StoryScreen(ModalScreen[str | None]):
             yield OptionList(id="story-articles")
             yield Label(Text("Related stories", style="bold"), id="story-related-label")
             yield OptionList(id="story-related")
-            yield Label(Text("enter opens · ＝ the same text as another outlet's · esc closes", style="dim"))
+            yield Label(Text("enter opens · t script · ＝ the same text as another outlet's · esc closes",
+                             style="dim"))
 
     def on_mount(self) -> None:
         """Show the story of the article the screen was opened on."""
@@ -62,8 +65,21 @@ class StoryScreen(ModalScreen[str | None]):
         """Text in the screen's script."""
         return script.convert(text, self.view, self.variant)
 
+    def action_toggle_script(self) -> None:
+        """The next script for the story and for the main screen below it (as t does there)."""
+        main = getattr(self.app, "main", None)
+        self.view = self.view.next()
+        if main is not None:
+            main.view = self.view
+        articles = self.query_one("#story-articles", OptionList)
+        at = articles.highlighted
+        self.show_story(self.shown_id or self.article_id)
+        if at is not None and at < articles.option_count:
+            articles.highlighted = at
+
     def show_story(self, article_id: str) -> None:
         """Fill the screen with the story of ``article_id``."""
+        self.shown_id = article_id
         story, members, related = self.library.story(article_id)
         self.story_id = story.id
         self.query_one("#story-title", Label).update(Text(self.conv(story.title), style="bold"))
