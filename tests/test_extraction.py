@@ -142,6 +142,19 @@ def test_an_images_real_alt_is_its_caption():
     assert a.media[0].caption == "拜登 2021"
 
 
+@pytest.mark.parametrize("ending", ["（編輯：楊昭彥）1100121", "（编辑：杨昭彦）1100121", "（編輯：楊昭彥） 1091231"])
+def test_an_editors_credit_keeps_its_name_and_loses_the_filing_code(ending: str):
+    # CNA ends a story with its editor and a date in the ROC calendar, glued: "（編輯：楊昭彥）1100121"
+    [a] = parse_text(feed(f"<p>拜登今天在華府發表演說。{ending}</p><p>下一段。</p>"))
+    credit = ending.split("）")[0] + "）"
+    assert f"發表演說。{credit}" in a.text and "110012" not in a.text and "109123" not in a.text
+
+
+def test_a_number_after_an_editors_credit_that_is_no_date_is_text():
+    [a] = parse_text(feed("<p>（編輯：楊昭彥）1101399</p><p>報導說，（編輯：王）1100121人參加。</p>"))
+    assert "1101399" in a.text and "1100121人參加" in a.text
+
+
 # -- found reading waimei-sample: the feed service's header, captions, printed dates ---------
 
 def test_a_printed_header_time_and_author_are_taken_out_of_the_body():

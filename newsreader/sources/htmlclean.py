@@ -344,6 +344,8 @@ class _Walk:
             if tag == "-text":
                 value = node.text_content
                 if value:
+                    if "輯" in value or "辑" in value:
+                        value = _EDITOR_CODE.sub(r"\1", value)
                     write_text(clean(value))
                 continue
             if not self.open(node, tag):
@@ -502,3 +504,9 @@ def _described(value: str) -> str:
     """An image's alt or title as a caption, or "" when it is a placeholder (``alt="img"``)."""
     text = clean_line(value)
     return "" if _PLACEHOLDER.fullmatch(text) else text
+
+
+# An editor's credit followed by the outlet's filing code, a date in the Republic of China's
+# calendar (CNA: "（編輯：楊昭彥）1100121" for 2021-01-21): the code is not the reader's text.
+_EDITOR_CODE = re.compile(r"([（(](?:編輯|编辑)[：:][^（）()\n]{1,40}[）)])\s*1\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+                          r"(?=\s*$)")
