@@ -207,8 +207,10 @@ def test_a_file_that_freezes_its_worker_every_time_is_skipped_and_named(monkeypa
     from newsreader.store import watchdog
     from newsreader.store.pool import Parsers
 
-    monkeypatch.setattr(watchdog, "STALL_AFTER", 0.5)
-    monkeypatch.setattr(watchdog, "RUNAWAY_AFTER", 3.0)
+    monkeypatch.setattr(watchdog, "STALL_AFTER", 0.5)  # a stopped worker: killed at once
+    # one that is busy (sleeping in a loop here): killed when no result came for this long (600 s
+    # in use); long enough that a new pool's first result, on a loaded machine, is never taken for it
+    monkeypatch.setattr(watchdog, "RUNAWAY_AFTER", 8.0 if stall == "forever" else 600.0)
     files = [f"/nowhere/{n:03}" for n in range(100)]
     files[57] = f"/nowhere/057-{stall}"
     parsers = Parsers(None, lambda: False)
@@ -223,7 +225,7 @@ def test_a_file_that_freezes_its_worker_every_time_is_skipped_and_named(monkeypa
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
-    thread.join(90)
+    thread.join(300)  # (a hang is forever; this is minutes on a loaded machine)
     assert not thread.is_alive(), f"still waiting after {len(results)} results"
     assert [r.path for r in results] == files
     [bad] = [r for r in results if r.error]

@@ -92,8 +92,8 @@ class Parsers:
         processes = getattr(pool, "_processes", None) or {}
         return [pid for pid in list(processes) if isinstance(pid, int)]
 
-    def _watching(self) -> AbstractContextManager[None]:
-        return self._watchdog.waiting() if self._watchdog is not None else nullcontext()
+    def _watching(self, starting: bool = False) -> AbstractContextManager[None]:
+        return self._watchdog.waiting(starting) if self._watchdog is not None else nullcontext()
 
     def run(self, files: list[str], work: Work, in_process_below: int = IN_PROCESS_BELOW) -> Iterator[FileResult]:
         """``work`` on every file, on every core (in this process when there are fewer than
@@ -155,7 +155,7 @@ class Parsers:
         try:
             while True:
                 while len(pending) < min(len(remaining), self.workers * 3):
-                    with self._watching():  # (starting a worker asks the fork server)
+                    with self._watching(starting=True):  # (starting a worker asks the fork server)
                         pending.append(pool.submit(work, remaining[len(pending)], self.dictionary))
                 if not pending:
                     return

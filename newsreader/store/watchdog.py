@@ -6,7 +6,8 @@ worker's end: ``index`` waited forever on either. A thread beside the writer loo
 second while the writer waits on the pool (for a result, or for a worker to start): after
 :data:`STALL_AFTER` seconds of waiting, every helper that is stopped is killed; after
 :data:`RUNAWAY_AFTER` seconds of waiting with no result at all (a stall of any other kind: a
-loop, a read that never returns), every helper is. The pool then starts again (pool.py),
+loop, a read that never returns), the workers are (or the fork server, when the wait is for it
+to start one). The pool then starts again (pool.py),
 narrows the batch down to the file that stalls again, and skips that file, naming it.
 
 The clock runs only while the writer waits (its own slow commits are not the helpers'), and a
@@ -67,6 +68,7 @@ class Watchdog:
         self.stalls = 0  # how many times helpers were killed (read and reset by the pool)
         self._lock = threading.Lock()
         self._waiting_since: float | None = None
+        self._starting = False
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="index-watchdog")
         self._thread.start()
@@ -77,10 +79,12 @@ class Watchdog:
         self._thread.join()
 
     @contextmanager
-    def waiting(self) -> Iterator[None]:
-        """Around a call that waits on the pool: the stall clock runs inside it."""
+    def waiting(self, starting: bool = False) -> Iterator[None]:
+        """Around a call that waits on the pool (``starting``: on the fork server, for a new
+        worker): the stall clock runs inside it."""
         with self._lock:
             self._waiting_since = time.monotonic()
+            self._starting = starting
         try:
             yield
         finally:
@@ -105,8 +109,8 @@ class Watchdog:
             server = self.server()
             helpers = [*self.workers(), *([server] if server else [])]
             victims = [pid for pid in helpers if stopped(pid)]
-            if waited >= RUNAWAY_AFTER:
-                victims = sorted(set(helpers))
+            if waited >= RUNAWAY_AFTER:  # whoever the writer waits on: the fork server or the workers
+                victims = sorted({*victims, *([server] if self._starting and server else self.workers())})
         if not victims:
             return
         for pid in victims:
