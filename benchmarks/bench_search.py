@@ -65,8 +65,8 @@ def main() -> None:
             found = search.plan(query)
             assert found is not None
             wall, cpu = medians(lambda q=query: library.search(q, limit=50))
-            _w, title_ids = medians(lambda f=found: search._rowids(db, f.title_table, f.in_title, None, 50))
-            _w, any_ids = medians(lambda f=found: search._rowids(db, f.table, f.anywhere, None, 50))
+            _w, title_ids = medians(lambda f=found: search._rowids(db, f, True, None, 50))
+            _w, any_ids = medians(lambda f=found: search._rowids(db, f, False, None, 50))
             results[query] = {"chars": group, "page_ms": wall, "page_cpu_ms": cpu,
                               "lookups_cpu_ms": round(title_ids + any_ids, 2),
                               "hits": len(library.search(query, limit=50)),
