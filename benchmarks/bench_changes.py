@@ -112,8 +112,11 @@ def reader(cache: Path) -> sqlite3.Connection:
 def one_changed(home: Path, root: Path, env: dict[str, str]) -> dict:
     """One file gets a paragraph more: what `newsreader index` then costs, beside nothing changed."""
     with reader(cache_of(home)) as db:
+        # a base file, not a fabricated copy: a copy's text names the base's URL, so reading it
+        # again would (rightly) fold its article into the base's (one article per URL)
         path = Path(db.execute("SELECT path FROM files WHERE path LIKE '%.txt' AND path LIKE ? "
-                               "ORDER BY path DESC LIMIT 1", (f"%{os.sep}jekyll{os.sep}%",)).fetchone()[0])
+                               "AND path NOT GLOB '*_c[0-9][0-9][0-9][0-9].txt' ORDER BY path DESC LIMIT 1",
+                               (f"%{os.sep}jekyll{os.sep}%",)).fetchone()[0])
     original = path.read_bytes()
     unchanged = measured([*CLI, "index"], env)
     try:
