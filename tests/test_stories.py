@@ -592,3 +592,18 @@ def test_copies_need_an_opening_long_enough_to_tell() -> None:
     assert editions.copies(["a", "b"], ["x", "y"], [brief, "".join(TYPHOON)]) == [False, False]
     assert editions.copies(["a", "a"], ["x", "y"], ["".join(TYPHOON)] * 2) == [False, False]  # one outlet
     assert editions.copies(["a", "b"], ["x", "y"], ["".join(TYPHOON)] * 2) == [True, True]
+
+
+def test_market_reports_are_one_story_only_for_one_market_and_session() -> None:
+    # one outlet's reports on several markets share their wording ("期待拜登经济振兴方案"); each
+    # market and session is its own report, never one story; another outlet's report of the same
+    # market and session may join it
+    hope = "市场期待美国新总统拜登推出大规模经济振兴方案，投资人情绪乐观，科技股与能源股领涨，交易员说资金持续流入股市。"
+    docs = [_typhoon_doc(1, "rfi", "期待拜登振兴经济方案 美股收涨", [hope, "道琼斯指数收涨一百点。"]),
+            _typhoon_doc(2, "rfi", "期待拜登振兴经济方案 欧股收红", [hope, "伦敦股市收涨一百点。"]),
+            _typhoon_doc(3, "rfi", "期待拜登振兴经济方案 日股开高", [hope, "日经指数开盘涨一百点。"]),
+            _typhoon_doc(4, "cna", "期待拜登振興經濟方案 美股再創新高", [hope, "道琼斯指数收涨一百点。"])]
+    groups = sorted(sorted(d.rowid for d in g) for g in cluster.group_all(docs))
+    assert groups == [[1, 4], [2], [3]]
+    assert cluster.series_keys("华尔街股市收红 日股开高") >= {"mk:美股收", "mk:日股开"}
+    assert not any(k.startswith(cluster.MARKET) for k in cluster.series_keys("拜登宣誓就职 呼吁团结"))

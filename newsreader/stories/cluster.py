@@ -56,6 +56,15 @@ _ITEMS = re.compile(r"[；;]")  # a digest listing several items: "简报：美�
 ROUNDUP = "roundup"  # the series key of a digest of several items: it is in no story
 _COLUMN = re.compile(r"^\s*[【\[]([^】\]]{1,10})[】\]]|^([^：:》｜|]{1,6})[：:》｜|]")
 _NON_HAN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff]+")
+# A market report's headline: a stock market, then within a few characters its session and move
+# ("美股收涨", "华尔街股市收红 日股开高", "亚股涨多跌少"). Each outlet files one per market and
+# session every day; two reports are one story only when they are of one market and session.
+_MARKET = re.compile(r"(美股|美国股市|日本股市|香港股市|台湾股市|华尔街股市|华尔街|道指|纳指|标普|日股|日经|港股|恒指|恒生|欧股|欧洲股市|亚股|亚洲股市"
+                     r"|A股|陆股|沪指|深指|沪深|台股|台指)(.{0,4}?)(?=[涨跌红黑高低平挫弹]|创新高)")
+_MARKET_NAME = {"美国股市": "美股", "日本股市": "日股", "香港股市": "港股", "台湾股市": "台股", "华尔街股市": "美股", "华尔街": "美股", "道指": "美股", "纳指": "美股", "标普": "美股",
+                "日经": "日股", "恒指": "港股", "恒生": "港股", "欧洲股市": "欧股", "亚洲股市": "亚股",
+                "陆股": "A股", "沪指": "A股", "深指": "A股", "沪深": "A股", "台指": "台股"}
+MARKET = "mk:"  # series keys of a market report: "mk:" + market + session ("开", "收" or "")
 
 
 def series_keys(title: str) -> frozenset[str]:
@@ -71,6 +80,9 @@ def series_keys(title: str) -> frozenset[str]:
         marker = _NON_HAN.sub("", column.group(1) or column.group(2) or "")
         if marker:
             keys.add("col:" + marker)
+    for market, between in _MARKET.findall(folded):
+        session = "开" if "开" in between else "收" if "收" in between else ""
+        keys.add(MARKET + _MARKET_NAME.get(market, market) + session)
     skeleton = _NON_HAN.sub("", folded)[:6]
     if len(skeleton) >= 4:
         keys.add("sk:" + skeleton)
@@ -250,10 +262,19 @@ class Grouper:
             return
         if group_a.clashes(group_b):
             return
+        if (self._markets(a) or self._markets(b)) and not _markets_meet(self._group_markets(group_a),
+                                                                         self._group_markets(group_b)):
+            return
         need = ONE_OUTLET if _sole_outlet(group_a) == _sole_outlet(group_b) is not None else CENTROID
         if group_a.similarity(group_b) < need:
             return
         self._join(group_a, group_b)
+
+    def _markets(self, doc: Doc) -> list[str]:
+        return [k for k in self.keys.get(doc.rowid, ()) if k.startswith(MARKET)]
+
+    def _group_markets(self, group: Group) -> set[str]:
+        return {k for doc in group.members for k in self._markets(doc)}
 
     def _join(self, keep: Group, gone: Group) -> None:
         if len(gone.members) > len(keep.members):
@@ -310,6 +331,18 @@ class Grouper:
                 self.group_of.pop(doc.rowid, None)
                 self.keys.pop(doc.rowid, None)
         return list(done.values())
+
+
+def _markets_meet(a: set[str], b: set[str]) -> bool:
+    """Whether two groups' market reports may be one story: one of them has none, or they share a
+    market and session (a report that names no session meets either of its market's)."""
+    if not a or not b:
+        return True
+    for x in a:
+        for y in b:
+            if x == y or (x[:-1] == y and x[-1] in "开收") or (y[:-1] == x and y[-1] in "开收"):
+                return True
+    return False
 
 
 def _headlines_meet(a: Doc, b: Doc, common: set[str]) -> bool:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 
-STORIES_VERSION = "stories-6"
+STORIES_VERSION = "stories-7"
 EDITIONS_VERSION = "editions-1"
 
 SCHEMA = """
