@@ -21,6 +21,10 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsreader.store.library import Library
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -56,6 +60,18 @@ def score(truth: set[frozenset[str]], found: set[frozenset[str]], keep: set[str]
     return (len(both) / len(found) if found else 1.0), (len(both) / len(truth) if truth else 1.0)
 
 
+def indexed(corpus: Path, prefix: str) -> Library:
+    """A library of ``corpus`` indexed into a private, temporary cache (XDG dirs pointed there)."""
+    home = Path(tempfile.mkdtemp(prefix=prefix))
+    for name in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
+        os.environ[name] = str(home / name.lower())
+    from newsreader.store.library import Library
+
+    library = Library(warn=lambda m: None)
+    library.index([str(corpus)])
+    return library
+
+
 def main(argv: list[str]) -> int:
     show = "--show" in argv
     halves = "--halves" in argv
@@ -63,14 +79,9 @@ def main(argv: list[str]) -> int:
     shared = next((p / "shared" for p in ROOT.parents if (p / "shared" / "corpus").is_dir()), ROOT.parent / "shared")
     corpus = Path(args[0]) if args else shared / "corpus" / "waimei-sample"
     label_path = Path(args[1]) if len(args) > 1 else HERE / "labels" / "waimei-stories.tsv"
-    home = Path(tempfile.mkdtemp(prefix="eval-stories-"))
-    for name in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
-        os.environ[name] = str(home / name.lower())
-    from newsreader.store.library import Library
+    library = indexed(corpus, "eval-stories-")
     from newsreader.stories import compute
 
-    library = Library(warn=lambda m: None)
-    library.index([str(corpus)])
     db = library.db
     files = defaultdict(list)
     for article_id, path in db.execute("SELECT article_id, path FROM article_files"):

@@ -27,7 +27,6 @@ import math
 import os
 import re
 import sys
-import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -105,17 +104,12 @@ def main(argv: list[str]) -> int:
     shared = next((p / "shared" for p in ROOT.parents if (p / "shared" / "corpus").is_dir()), ROOT.parent / "shared")
     corpus = Path(argv[0]) if argv else shared / "corpus" / "waimei-sample"
     label_path = Path(argv[1]) if len(argv) > 1 else HERE / "labels" / "waimei-stories.tsv"
-    home = Path(tempfile.mkdtemp(prefix="stories-signals-"))
-    for name in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
-        os.environ[name] = str(home / name.lower())
-    from eval_stories import load_labels, pairs_of
+    from eval_stories import indexed, load_labels, pairs_of
 
-    from newsreader.store.library import Library
     from newsreader.stories import cluster, features
     from newsreader.stories.source import lead_text
 
-    library = Library(warn=lambda m: None)
-    library.index([str(corpus)])
+    library = indexed(corpus, "stories-signals-")
     db = library.db
     labels = load_labels(label_path)
     label_of: dict[str, str] = {}

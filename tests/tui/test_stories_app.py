@@ -201,17 +201,22 @@ def test_a_coverage_sparkline_fills_its_width_and_scales_to_the_row() -> None:
     assert spark([], 10).plain == "" and spark([3], 0).plain == ""
 
 
+async def open_story(app: NewsReaderApp, pilot, article_id: str) -> None:
+    """Open an article once the app is ready, then its story (c)."""
+    await app.workers.wait_for_complete()
+    app.main.open_id(article_id)
+    await pilot.pause()
+    await pilot.press("c")
+    await pilot.pause()
+
+
 async def test_n_and_p_step_through_the_story_being_read(tmp_path: Path) -> None:
     # a person comparing outlets opens a story (c, or its node in the tree) and reads on with n
     typhoon_archive(tmp_path / "a")
     app, library = make(tmp_path / "a")
     first = ids_by_title(library)["台风海鸥在广东湛江登陆 三万人转移"]
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
-        app.main.open_id(first)
-        await pilot.pause()
-        await pilot.press("c")
-        await pilot.pause()
+        await open_story(app, pilot, first)
         members = list(app.screen.article_ids)
         assert len(members) == 3
         await pilot.press("enter")  # the oldest: RFI
@@ -271,11 +276,7 @@ async def test_t_in_the_story_switches_its_script_and_the_screens(tmp_path: Path
     app, library = make(tmp_path / "a")
     first = ids_by_title(library)["台风海鸥在广东湛江登陆 三万人转移"]
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
-        app.main.open_id(first)
-        await pilot.pause()
-        await pilot.press("c")
-        await pilot.pause()
+        await open_story(app, pilot, first)
         rows = app.screen.query_one("#story-articles", OptionList)
         await pilot.press("down")
         assert "台风海鸥在广东湛江登陆" in str(rows.get_option_at_index(0).prompt)
