@@ -262,6 +262,21 @@ def measure(count: int, recompute: bool = True) -> None:
     library.close()
 
 
+def pane_only(count: int, terms: list[str]) -> None:
+    """The coverage pane's timings alone, on the kept cache of ``count`` articles."""
+    home = _ensure(count)
+    _use(home)
+    from newsreader.store.library import Library
+
+    library = Library(warn=print)
+    print(f"{library.db.execute('SELECT count(*) FROM articles').fetchone()[0]} articles, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    for term in terms:
+        pane, empty = asyncio.run(_pane(library, term))
+        print(f"coverage pane {term}, push to drawn: {_ms(pane)} (an empty modal screen: {_ms(empty)})")
+    library.close()
+
+
 def coverage_only(path: str, terms: list[str]) -> None:
     """``coverage`` on any cache (opened read-only: e.g. one benchmarks/fabricate.py made), for
     each term: the in-memory count and, once, the SQL join it replaced."""
@@ -356,6 +371,9 @@ def main() -> None:
         print(f"search index and coverage map of {sys.argv[2]} articles: {path} "
               f"({time.perf_counter() - started:.0f} s)")
         coverage_only(str(path), sys.argv[3:])
+        return
+    if sys.argv[1:2] == ["--pane"]:
+        pane_only(int(sys.argv[2]), sys.argv[3:] or ["郑爽", "中国"])
         return
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     measure(int(args[0]) if args else 100_000, recompute="--no-recompute" not in sys.argv)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import ListView, OptionList
+from textual.widgets import OptionList
 
 from newsreader.config import Settings
 from newsreader.model import View
@@ -118,12 +118,16 @@ async def test_capital_c_shows_the_coverage_of_a_search(tmp_path: Path) -> None:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, CoverageScreen)
-        rows = list(screen.query(OutletRow))
+        rows = screen.rows
+        listed = screen.query_one("#coverage-rows", OptionList)
+        assert [listed.get_option_at_index(i) for i in range(listed.option_count)] == rows
         assert rows[0].key == "rfi" and {r.key for r in rows} == {"rfi", "cna", "zaobao"}
         rfi = rows[0]
         assert rfi.total == 2 and len(rfi.series) == len(screen.buckets) == 10  # day by day, gaps kept
         assert rfi.series[0] == 1 and rfi.series[-1] == 1 and sum(rfi.series[1:-1]) == 0
-        screen.query_one("#coverage-rows", ListView).index = 0
+        assert isinstance(rows[0], OutletRow) and listed.highlighted == 0 and listed.has_focus
+        drawn = "".join(segment.text for segment in listed.render_line(0)).strip()
+        assert drawn.startswith(rfi.outlet_name[:4]) and "▁" in drawn and drawn.endswith(" 2")  # name, sparkline, total
         await pilot.press("enter")
         await pilot.pause()
         hits = screen.query_one("#coverage-hits", OptionList)
