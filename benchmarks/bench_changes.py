@@ -45,6 +45,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import synth
@@ -131,17 +132,22 @@ def one_changed(home: Path, root: Path, env: dict[str, str]) -> dict:
             "one_changed": changed, "put_back": back}
 
 
-def new_files(root: Path, name: str, count: int, first: int) -> Path:
-    """``count`` new synthetic files under ``root/name``."""
+def new_files(root: Path, name: str, count: int, first: int, cache: Path) -> Path:
+    """``count`` new synthetic files under ``root/name``, published in the archive's last two
+    days, as new articles are (articles of many old days make the stories update regroup
+    every day from the oldest to the newest)."""
     folder = root / name
     shutil.rmtree(folder, ignore_errors=True)
-    synth.build(folder, count, seed=first % 1000 + 11, first=first)
+    with reader(cache) as db:
+        newest = db.execute("SELECT max(published) FROM articles").fetchone()[0]
+    start = datetime.fromtimestamp(newest, UTC) - timedelta(days=2)
+    synth.build(folder, count, seed=first % 1000 + 11, first=first, start=start, days=2)
     return folder
 
 
 def kill(home: Path, root: Path, env: dict[str, str], count: int, after: float, first: int) -> dict:
     """Kill an index of ``count`` new files ``after`` seconds into its second phase; the next run finishes."""
-    folder = new_files(root, "new-kill", count, first)
+    folder = new_files(root, "new-kill", count, first, cache_of(home))
     prefix = str(folder) + os.sep
     db = reader(cache_of(home))
     before = db.execute("SELECT count(*) FROM articles").fetchone()[0]
@@ -304,7 +310,7 @@ def main() -> None:
         if "kill" not in args.skip:
             print(json.dumps(kill(home, root, env, args.new, args.kill_after, first)), flush=True)
         if "app" not in args.skip:
-            new_files(root, "new-app", args.new, first + args.new)
+            new_files(root, "new-app", args.new, first + args.new, cache_of(home))
             for indexing_on in (True, False):
                 figures = asyncio.run(drive_app(args.new, indexing_on))
                 figures["load"] = os.getloadavg()

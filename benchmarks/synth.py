@@ -92,19 +92,20 @@ def _jekyll(n: int, title: str, when: datetime, body: list[str]) -> str:
 
 
 def build(out: Path, count: int, seed: int = 7, body_chars: int = 4_500, corpus: bool = True,
-          first: int = 0) -> list[Path]:
+          first: int = 0, start: datetime | None = None, days: int = 10 * 365) -> list[Path]:
     """Write ``count`` articles under ``out``; returns their paths. Tests pass ``corpus=False``
     so that what they build is the same whether or not the corpus is beside the project.
     Articles are numbered from ``first`` (their ids, URLs and names hold the number), so
-    archives built with different ``first`` hold no article twice."""
+    archives built with different ``first`` hold no article twice. Publication times fall in
+    the ``days`` days from ``start`` (default: ten years from 2015-01-01)."""
     rng = random.Random(seed)
     paragraphs = _paragraphs(corpus)
     titles = _titles(paragraphs)
-    start = datetime(2015, 1, 1, tzinfo=UTC)
+    start = start or datetime(2015, 1, 1, tzinfo=UTC)
     writers = (("dw", _dw), ("feed", _feed), ("jekyll", _jekyll))
     written = []
     for n in range(first, first + count):
-        when = start + timedelta(minutes=rng.randrange(0, 10 * 365 * 24 * 60))
+        when = start + timedelta(minutes=rng.randrange(0, days * 24 * 60))
         title = f"{rng.choice(titles)}（{n}）"
         body = _body(rng, paragraphs, rng.randint(body_chars // 2, body_chars * 3 // 2))
         kind, writer = writers[n % 3]
