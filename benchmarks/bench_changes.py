@@ -257,7 +257,7 @@ async def drive_app(count: int, indexing_on: bool = True, quiet_rounds: int = 8)
         queries = ["台湾", "习近平", "的", "中国 美国"]
         loop = asyncio.get_running_loop()
         pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
-        while not done and time.perf_counter() - started < 3600:
+        while not done and time.perf_counter() - started < (3600 if began or not indexing_on else 120):
             newest = library.listings(limit=1)[0].id
             timed("open article", lambda: app.main.open_id(newest))  # noqa: B023 - called at once
             await pilot.pause()
