@@ -182,7 +182,8 @@ class _Writer:
                 value = value[1:]
             if not value:
                 return
-        self.html.append(htmllib.escape(value, quote=False))
+        self.html.append(htmllib.escape(value, quote=False) if "&" in value or "<" in value or ">" in value
+                         else value)
         self.line.append(value)
 
     def tag(self, markup: str) -> None:
