@@ -46,7 +46,11 @@ _PAGER_TEXT = re.compile(r"^[\s\d«»‹›<>|.…·/,-]*(上一页|上一頁|�
 _SUBMITTED = re.compile(r"^\s*(Submitted by|Posted by|投稿人|投稿者|发布者|發佈者|提交者)\b", re.I)
 # What a block's text must hold for _SUBMITTED or _BOILERPLATE_TEXT to match it (whitespace as
 # it is before cleaning folds it): looked for in the whole tree's text once.
-_RULE_WORDS = re.compile(r"(?i:Submitted\s+by|Posted\s+by)|投稿人|投稿者|发布者|發佈者|提交者|分享|Share|RSS|The\s+post")
+# (Looked for as plain substrings where they can be: an alternation that ignores case is tried at
+# every position of the text, a substring is found by a fast scan.)
+_RULE_WORDS = ("投稿人", "投稿者", "发布者", "發佈者", "提交者", "分享", "Share", "RSS")
+_THE_POST = re.compile(r"The\s+post")
+_BY = re.compile(r"(?:Submitted|Posted)\s+by", re.I)  # "by" has no other case forms: a lowercase scan first
 
 
 class _Said:
@@ -62,7 +66,9 @@ class _Said:
     def possible(self) -> bool:
         if self.known is None:
             text = self.root.text(deep=True) or ""
-            self.known = "\r" in text or _CLEANED.search(text) is not None or _RULE_WORDS.search(text) is not None
+            self.known = ("\r" in text or _CLEANED.search(text) is not None or any(w in text for w in _RULE_WORDS)
+                          or _THE_POST.search(text) is not None
+                          or ("by" in text.lower() and _BY.search(text) is not None))
         return self.known
 
 
