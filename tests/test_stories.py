@@ -607,3 +607,16 @@ def test_market_reports_are_one_story_only_for_one_market_and_session() -> None:
     assert groups == [[1, 4], [2], [3]]
     assert cluster.series_keys("华尔街股市收红 日股开高") >= {"mk:美股收", "mk:日股开"}
     assert not any(k.startswith(cluster.MARKET) for k in cluster.series_keys("拜登宣誓就职 呼吁团结"))
+
+
+def test_stored_profiles_parse_to_shared_features_and_weights() -> None:
+    """A run reads thousands of stored profiles: equal bigrams are one string and equal weights one
+    float (memory), with the values a plain parse gives; a malformed weight is skipped."""
+    from newsreader.stories import related
+
+    first = related.parse("拜登:0.612 就职:0.500 x:bad 典礼:0.612")
+    second = related.parse("".join(["拜", "登"]) + ":0.612 " + "".join(["就", "职"]) + ":0.500")
+    assert first == {"拜登": 0.612, "就职": 0.5, "典礼": 0.612}
+    [a1, b1, _], [a2, b2] = list(first), list(second)
+    assert a1 is a2 and b1 is b2
+    assert first["拜登"] is second["拜登"] is first["典礼"]
