@@ -9,7 +9,6 @@ the next run completes it. One process indexes at a time (a lock file); readers 
 from __future__ import annotations
 
 import fcntl
-import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -20,6 +19,7 @@ from newsreader.store import bodies, schema
 from newsreader.store.pool import BATCH, CATALOGUE_IN_PROCESS_BELOW, IN_PROCESS_BELOW, Parsers
 from newsreader.store.prepare import FileResult, catalogue_many, prepare_many
 from newsreader.store.walk import MAX_DEPTH, Report, Under, sources_changed, under, walk
+from newsreader.store.watchdog import env_seconds
 from newsreader.store.writer import IndexResult, Writer, max_nudge
 
 __all__ = ["BATCH", "IN_PROCESS_BELOW", "MAX_DEPTH", "FileResult", "IndexLock", "IndexResult", "Progress", "Report",
@@ -28,18 +28,9 @@ __all__ = ["BATCH", "IN_PROCESS_BELOW", "MAX_DEPTH", "FileResult", "IndexLock", 
 Progress = Callable[[int, int], None]
 
 
-def _seconds(name: str, default: float) -> float:
-    """A positive number of seconds from the environment (tests shorten intervals), else ``default``."""
-    try:
-        value = float(os.environ.get(name, default))
-    except ValueError:
-        return default
-    return value if 0 < value < 3600 else default
-
-
 # Seconds between commits: a kill loses at most this much work. NEWSREADER_COMMIT_EVERY lets
 # a test see a run that is part committed without waiting seconds for it.
-COMMIT_EVERY = _seconds("NEWSREADER_COMMIT_EVERY", 4.0)
+COMMIT_EVERY = env_seconds("NEWSREADER_COMMIT_EVERY", 4.0, most=3600)
 PROGRESS_EVERY = 0.2  # seconds between progress reports
 
 

@@ -25,20 +25,22 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 
-def _seconds(name: str, default: float) -> float:
+def env_seconds(name: str, default: float, most: float = 86_400) -> float:
+    """A positive number of seconds under ``most`` from the environment (tests shorten
+    intervals), else ``default``."""
     try:
         value = float(os.environ.get(name, default))
     except ValueError:
         return default
-    return value if 0 < value < 86_400 else default
+    return value if 0 < value < most else default
 
 
 # Seconds the writer waits before a stopped helper is killed (a stopped process never goes on
 # by itself; a little patience lets a debugger's brief stop pass).
-STALL_AFTER = _seconds("NEWSREADER_STALL_AFTER", 10.0)
+STALL_AFTER = env_seconds("NEWSREADER_STALL_AFTER", 10.0)
 # Seconds the writer waits on one result before every worker is killed, whatever they do. A
 # batch is 32 files; a 64 MB file of the worst markup takes about 90 s of CPU.
-RUNAWAY_AFTER = _seconds("NEWSREADER_RUNAWAY_AFTER", 600.0)
+RUNAWAY_AFTER = env_seconds("NEWSREADER_RUNAWAY_AFTER", 600.0)
 TICK = 0.5  # seconds between looks
 
 

@@ -68,9 +68,11 @@ class StoryScreen(ModalScreen[str | None]):
     def action_toggle_script(self) -> None:
         """The next script for the story and for the main screen below it (as t does there)."""
         main = getattr(self.app, "main", None)
-        self.view = self.view.next()
         if main is not None:
-            main.view = self.view
+            main.action_toggle_script()
+            self.view = main.view
+        else:
+            self.view = self.view.next()
         articles = self.query_one("#story-articles", OptionList)
         at = articles.highlighted
         self.show_story(self.shown_id or self.article_id)
