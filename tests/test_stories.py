@@ -238,6 +238,31 @@ def test_a_digest_of_several_items_is_in_no_story() -> None:
     assert groups == [[1, 3], [2]]
 
 
+def test_each_refused_join_names_its_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Grouper.refusal says which rule keeps two groups apart (the error analysis counts lost pairs
+    # by it): the same pair of reports is refused by each rule in turn, and joins when none applies
+    grouper = cluster.Grouper()
+    a = _typhoon_doc(1, "rfi", "台风海鸥登陆湛江 三万人转移", TYPHOON[:3])
+    b = _typhoon_doc(2, "cna", "台风海鸥登陆 粤西将有特大暴雨", [TYPHOON[1], TYPHOON[0], TYPHOON[3]])
+    grouper.add([a, b])
+    assert grouper.group_of[a.rowid] is grouper.group_of[b.rowid]
+    one, other = cluster.Group.of(a, frozenset()), cluster.Group.of(b, frozenset())
+    assert grouper.refusal(a, b, one, other) is None
+    far = cluster.Group.of(b, frozenset())
+    far.last = a.published + cluster.SPAN + 1
+    assert grouper.refusal(a, b, one, far) == "span"
+    monkeypatch.setattr(cluster, "MAX_ARTICLES", 1)
+    assert grouper.refusal(a, b, one, other) == "size"
+    monkeypatch.setattr(cluster, "MAX_ARTICLES", 150)
+    monkeypatch.setattr(cluster, "CENTROID", 1.01)
+    assert grouper.refusal(a, b, one, other) == "centroid"
+    same = cluster.Group.of(_typhoon_doc(3, "rfi", "台风海鸥登陆 粤西将有特大暴雨", TYPHOON[:3]), frozenset())
+    monkeypatch.setattr(cluster, "ONE_OUTLET", 1.01)
+    assert grouper.refusal(a, b, one, same) == "one-outlet"
+    grouper.keys[a.rowid] = frozenset({cluster.ROUNDUP})
+    assert grouper.refusal(a, b, one, other) == "digest"
+
+
 # -- editions ---------------------------------------------------------------------------------------
 
 

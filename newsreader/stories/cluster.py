@@ -254,21 +254,26 @@ class Grouper:
         if self.force and self.force(a, b, score):
             self._join(group_a, group_b)
             return
+        if self.refusal(a, b, group_a, group_b) is None:
+            self._join(group_a, group_b)
+
+    def refusal(self, a: Doc, b: Doc, group_a: Group, group_b: Group) -> str | None:
+        """Why the candidate pair ``a``, ``b`` may not join their two groups (a short name of the
+        rule: "digest", "size", "span", "series", "market", "one-outlet", "centroid"), None when it may."""
         if ROUNDUP in self.keys.get(a.rowid, ()) or ROUNDUP in self.keys.get(b.rowid, ()):
-            return
+            return "digest"
         if len(group_a.members) + len(group_b.members) > MAX_ARTICLES:
-            return
+            return "size"
         if max(group_a.last, group_b.last) - min(group_a.first, group_b.first) > SPAN:
-            return
+            return "span"
         if group_a.clashes(group_b):
-            return
+            return "series"
         if (self._markets(a) or self._markets(b)) and not _markets_meet(self._group_markets(group_a),
                                                                          self._group_markets(group_b)):
-            return
-        need = ONE_OUTLET if _sole_outlet(group_a) == _sole_outlet(group_b) is not None else CENTROID
-        if group_a.similarity(group_b) < need:
-            return
-        self._join(group_a, group_b)
+            return "market"
+        if _sole_outlet(group_a) == _sole_outlet(group_b) is not None:
+            return "one-outlet" if group_a.similarity(group_b) < ONE_OUTLET else None
+        return "centroid" if group_a.similarity(group_b) < CENTROID else None
 
     def _markets(self, doc: Doc) -> list[str]:
         return [k for k in self.keys.get(doc.rowid, ()) if k.startswith(MARKET)]
