@@ -64,8 +64,10 @@ def _ints(values: Iterable[int]) -> str:
 
 
 def _typical(group: Group, entries: list[Doc]) -> Doc:
-    """The member closest to the group's centroid (its headline stands for the story)."""
-    return max(entries, key=lambda d: (cosine(d.vector, group.total), -d.published))
+    """The member closest to the group's centroid (its headline stands for the story); members as
+    close as makes no difference (an outlet's two scripts fold alike) go by time, whatever order
+    the centroid's sums were taken in."""
+    return max(entries, key=lambda d: (round(cosine(d.vector, group.total), 9), -d.published))
 
 
 def _write(db: sqlite3.Connection, groups: Iterable[Group], hook: _Editions, outcome: Outcome,
@@ -112,10 +114,12 @@ def _write(db: sqlite3.Connection, groups: Iterable[Group], hook: _Editions, out
 
 def _run(db: sqlite3.Connection, start: int | None, end: int | None, known: set[int],
          dirty: frozenset[str] | set[str] = frozenset(), state: resume.State | None = None,
-         keep: set[int] | None = None) -> Outcome:
+         keep: set[int] | None = None, ahead: bool = True) -> Outcome:
     """Group the articles published in [start, end) after the context before ``start``; context
     groups are rewritten only when they changed (took new members, or their story is ``dirty``).
-    With a ``state``, the context is that kept state (``keep``: its members)."""
+    With a ``state``, the context is that kept state (``keep``: its members). Without ``ahead``
+    (a chunk with more to follow) groups are linked only to earlier ones, as a recompute links
+    them: the later ones link back when their own chunk is regrouped."""
     outcome = Outcome()
     hook = _Editions(known)
     grouper = Grouper(force=hook)
@@ -128,7 +132,7 @@ def _run(db: sqlite3.Connection, start: int | None, end: int | None, known: set[
         links.load(db, start - reach, start + reach)
         outcome.resumed = True
     elif start is not None:
-        links.load(db, start - reach, (end if end is not None else start) + reach)
+        links.load(db, start - reach, (end if end is not None else start) + (reach if ahead else 0))
         context = list(read_docs(db, start - WINDOW, start))
         listed = _ints(d.rowid for d in context)
         story_of: dict[int, str | None] = {r: s or f"alone:{r}" for r, s in db.execute(
@@ -167,6 +171,7 @@ def recompute(db: sqlite3.Connection) -> Outcome:
     try:
         tables.ensure(db)
         tables.clear(db)
+        db.execute("DELETE FROM meta WHERE key = ?", (_TODO,))
         outcome = _run(db, None, None, set())
         coverage.build_map(db)
         tables.mark_current(db)
@@ -198,8 +203,44 @@ def _changed(db: sqlite3.Connection) -> tuple[list[int], list[int], bool]:
     return new, gone, fresh
 
 
+CHUNK = 2000
+"""Articles an update regroups in one transaction (about 2-4 s of CPU): a kill loses at most that
+much, and a user's star or read mark waits at most that long for the write lock."""
+
+_TODO = "stories_todo"
+
+
+def _todo(db: sqlite3.Connection) -> tuple[int, int] | None:
+    """The range an interrupted update had left to regroup, if any."""
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (_TODO,)).fetchone()
+    if not row:
+        return None
+    try:
+        start, end = (int(v) for v in str(row[0]).split())
+    except ValueError:
+        return None
+    return start, end
+
+
+def _chunk_end(db: sqlite3.Connection, start: int, end: int) -> int:
+    """Where the chunk starting at ``start`` stops: after about CHUNK articles, at a day's end and
+    past every story straddling it, never beyond ``end``."""
+    row = db.execute("SELECT rowid FROM articles WHERE rowid >= ? ORDER BY rowid LIMIT 1 OFFSET ?",
+                     (start * TIES, CHUNK)).fetchone()
+    if row is None:
+        return end
+    stop = (row[0] // TIES // DAY + 1) * DAY
+    if stop >= end:
+        return end
+    return min(end, _extend(db, start, stop))
+
+
 def update(db: sqlite3.Connection) -> Outcome | None:
-    """Bring the tables up to date after indexing; None when nothing changed."""
+    """Bring the tables up to date after indexing; None when nothing changed.
+
+    The days to regroup are taken in chunks of about CHUNK articles, each committed on its own
+    with what is left recorded in ``meta``: a kill loses one chunk, and the next update goes on
+    from there."""
     if not tables.current(db):
         return recompute(db)
     started = time.perf_counter()
@@ -208,10 +249,11 @@ def update(db: sqlite3.Connection) -> Outcome | None:
         tables.ensure(db)  # (an index added since the tables were made)
         new, gone, fresh = _changed(db)
         db.execute("DELETE FROM story_pending")
-        if not new and not gone:
+        todo = _todo(db)
+        if not new and not gone and todo is None:
             db.execute("COMMIT")
             return None
-        state = resume.load(db, _version()) if fresh and new else None
+        state = resume.load(db, _version()) if fresh and new and todo is None else None
         if state is not None and min(new) > state.newest:
             outcome = _resume(db, state, new)
             db.execute("COMMIT")
@@ -220,7 +262,7 @@ def update(db: sqlite3.Connection) -> Outcome | None:
         gone_times = [p for (p,) in db.execute(
             "SELECT st.first FROM story_articles s JOIN stories st ON st.id = s.story "
             f"WHERE s.rowid IN ({_ints(gone)})")]
-        times = new + gone_times
+        times = new + gone_times + ([todo[0], todo[1] - 1] if todo else [])
         if gone and not times:  # only lone articles went: drop their rows
             ids = [i for (i,) in db.execute(f"SELECT id FROM story_articles WHERE rowid IN ({_ints(gone)})")]
             related.forget(db, ids)
@@ -231,21 +273,43 @@ def update(db: sqlite3.Connection) -> Outcome | None:
             return None
         start = min(times) // DAY * DAY
         end = _extend(db, start, (max(times) // DAY + 1) * DAY)
-        old = _clear_range(db, start, end, gone)
-        # the rows kept of what the run reads (its context): they were indexed first
-        known = {r for (r,) in db.execute("SELECT rowid FROM story_articles WHERE rowid >= ?",
-                                          ((start - WINDOW) * TIES,))}
-        outcome = _run(db, start, end, known, old)
-        # a story whose articles now stand alone (or joined others) goes; its first article's id
-        # may still head a group of one, so only the rows decide
-        db.executemany("DELETE FROM stories WHERE id = ? AND NOT EXISTS "
-                       "(SELECT 1 FROM story_articles s WHERE s.story = stories.id)", [(s,) for s in old])
-        coverage.update_map(db, (start - WINDOW, end), gone)
-        db.execute("COMMIT")
+        outcome = Outcome()
+        while True:
+            stop = _chunk_end(db, start, end)
+            part = _regroup(db, start, stop, gone, ahead=stop >= end)
+            outcome.articles += part.articles
+            outcome.groups += part.groups
+            outcome.editions.update(part.editions)
+            gone = []
+            if stop >= end:
+                db.execute("DELETE FROM meta WHERE key = ?", (_TODO,))
+                db.execute("COMMIT")
+                break
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_TODO, f"{stop} {end}"))
+            db.execute("COMMIT")
+            time.sleep(0.05)  # a star or read mark waiting for the lock gets it now
+            start = stop
+            db.execute("BEGIN IMMEDIATE")
     except BaseException:
         rollback(db)  # a full disk has ended the transaction already
         raise
     outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def _regroup(db: sqlite3.Connection, start: int, end: int, gone: list[int], ahead: bool = True) -> Outcome:
+    """Regroup the articles published in [start, end) and drop the rows of those gone, inside the
+    caller's transaction."""
+    old = _clear_range(db, start, end, gone)
+    # the rows kept of what the run reads (its context): they were indexed first
+    known = {r for (r,) in db.execute("SELECT rowid FROM story_articles WHERE rowid >= ?",
+                                      ((start - WINDOW) * TIES,))}
+    outcome = _run(db, start, end, known, old, ahead=ahead)
+    # a story whose articles now stand alone (or joined others) goes; its first article's id
+    # may still head a group of one, so only the rows decide
+    db.executemany("DELETE FROM stories WHERE id = ? AND NOT EXISTS "
+                   "(SELECT 1 FROM story_articles s WHERE s.story = stories.id)", [(s,) for s in old])
+    coverage.update_map(db, (start - WINDOW, end), gone)
     return outcome
 
 

@@ -154,7 +154,7 @@ class Index:
                 touched.update((story, other))
         db.executemany("INSERT OR REPLACE INTO story_related VALUES (?, ?, ?)", rows)
         db.executemany("DELETE FROM story_related WHERE story = ? AND related NOT IN "
-                       "(SELECT related FROM story_related WHERE story = ? ORDER BY score DESC LIMIT ?)",
+                       "(SELECT related FROM story_related WHERE story = ? ORDER BY score DESC, related DESC LIMIT ?)",
                        [(story, story, LIMIT) for story in touched])
 
 
