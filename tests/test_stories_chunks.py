@@ -104,3 +104,41 @@ def test_an_update_killed_between_chunks_keeps_them_and_the_next_finishes(
     assert again and again[0][0] == ranges[-1][1]  # committed chunks are not redone
     assert library.db.execute("SELECT count(*) FROM meta WHERE key = 'stories_todo'").fetchone()[0] == 0
     assert _tables(library) == expected
+
+
+def test_a_writer_waiting_for_the_lock_gets_it_between_chunks(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another writer (a star, the next index) that asks for the lock during a long update takes
+    it at the next gap between chunks, not after the whole update."""
+    import sqlite3
+    import threading
+
+    folder = tmp_path / "a"
+    _events_over_days(folder, range(1, 21))
+    library = library_for(folder)
+    _events_over_days(folder / "early", range(2, 20, 3))
+    monkeypatch.setattr(compute, "CHUNK", 10)
+    ranges = _regroups(monkeypatch)
+    path = library.db.execute("PRAGMA database_list").fetchone()[2]
+    got: list[int] = []
+
+    def waiter() -> None:
+        other = sqlite3.connect(path, timeout=60, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # waits for the update's lock
+        got.append(len(ranges))
+        other.execute("COMMIT")
+        other.close()
+
+    started = threading.Thread(target=waiter)
+    regroup = compute._regroup
+
+    def first_then_wait(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if not started.is_alive() and not got:
+            started.start()  # asks for the lock while the first chunk holds it
+        return regroup(*args, **kwargs)
+
+    monkeypatch.setattr(compute, "_regroup", first_then_wait)
+    library.index()
+    started.join(60)
+    assert len(ranges) >= 4
+    assert got and got[0] < len(ranges)  # it got the lock before the update's last chunk

@@ -208,6 +208,9 @@ CHUNK = 2000
 much, and a user's star or read mark waits at most that long for the write lock."""
 
 _TODO = "stories_todo"
+_GAP = 0.11
+"""Seconds the write lock is left free between chunks: longer than the longest pause (100 ms) of
+SQLite's busy handler, so another writer already waiting for the lock takes it here."""
 
 
 def _todo(db: sqlite3.Connection) -> tuple[int, int] | None:
@@ -287,7 +290,7 @@ def update(db: sqlite3.Connection) -> Outcome | None:
                 break
             db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_TODO, f"{stop} {end}"))
             db.execute("COMMIT")
-            time.sleep(0.05)  # a star or read mark waiting for the lock gets it now
+            time.sleep(_GAP)  # a writer waiting for the lock gets it now
             start = stop
             db.execute("BEGIN IMMEDIATE")
     except BaseException:
